@@ -1,0 +1,185 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one BILLmanager API client.
+
+``read()`` is for functions that change nothing: it retries connection errors, timeouts,
+429 (honouring Retry-After) and 5xx with exponential backoff inside a time budget.
+``write()`` sends once. A write is re-sent only when it provably never reached the server
+(connection refused, 429). Any other failure after sending raises AmbiguousWriteError:
+the caller must re-read the state to learn whether the write happened.
+
+No Ansible imports here: the client is used by modules and by tests alike.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import email.utils
+import time
+
+try:
+    from urllib.parse import quote_plus
+except ImportError:  # pragma: no cover
+    from urllib import quote_plus
+
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
+    AmbiguousWriteError, TLSVerificationError, TransportError,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import (
+    excerpt, parse_answer, raise_for_error,
+)
+
+DEFAULT_API_URL = 'https://api.ispsystem.com/manager/billmgr'
+REDACTED = '********'
+
+
+class BillmgrClient:
+    """Calls BILLmanager functions and returns the parsed ``<doc>`` element."""
+
+    def __init__(self, api_url, user, password, transport, timeout=30, retry_budget=None,
+                 sleep=time.sleep, monotonic=time.monotonic):
+        self.api_url = api_url
+        self.user = user or ''
+        self.password = password or ''
+        self.transport = transport
+        self.timeout = timeout
+        self.retry_budget = retry_budget if retry_budget is not None else max(timeout, 30)
+        self.sleep = sleep
+        self.monotonic = monotonic
+        self.request_count = 0
+        self.server_date = None
+
+    # -- public API -------------------------------------------------------------------------
+
+    def read(self, func, **params):
+        """Call a function that changes nothing; transient failures are retried."""
+        deadline = self.monotonic() + self.retry_budget
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                answer = self._send(func, params)
+            except TLSVerificationError:
+                raise
+            except TransportError as exc:
+                self._wait_or_raise(exc, deadline, attempt, None)
+                continue
+            if answer.status == 429 or answer.status >= 500:
+                error = self._http_error(func, answer)
+                self._wait_or_raise(error, deadline, attempt, answer.header('Retry-After'))
+                continue
+            return self._parse(func, answer)
+
+    def write(self, func, **params):
+        """Call a function that changes something; never re-sent once it may have arrived."""
+        deadline = self.monotonic() + self.retry_budget
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                answer = self._send(func, params)
+            except TLSVerificationError:
+                raise
+            except TransportError as exc:
+                if not exc.sent:
+                    self._wait_or_raise(exc, deadline, attempt, None)
+                    continue
+                raise AmbiguousWriteError('%s; the write may or may not have happened' % exc, func=func, sent=True) from None
+            if answer.status == 429:
+                self._wait_or_raise(self._http_error(func, answer), deadline, attempt, answer.header('Retry-After'))
+                continue
+            if answer.status >= 500:
+                error = self._http_error(func, answer)
+                raise AmbiguousWriteError('%s; the write may or may not have happened' % error, func=func,
+                                          status=answer.status, excerpt=error.excerpt) from None
+            try:
+                return self._parse(func, answer)
+            except AmbiguousWriteError:
+                raise
+            except TransportError as exc:
+                raise AmbiguousWriteError('%s; the write may or may not have happened' % exc, func=func,
+                                          status=answer.status, excerpt=exc.excerpt) from None
+
+    def redact(self, text):
+        """Remove the password (raw and URL-encoded) from any text."""
+        text = '%s' % text
+        for secret in (self.password, quote_plus(self.password)):
+            if secret and len(secret) >= 1:
+                text = text.replace(secret, REDACTED)
+        return text
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _send(self, func, params):
+        form = dict((key, _form_value(value)) for key, value in params.items() if value is not None)
+        form['func'] = func
+        form['out'] = 'xml'
+        form['authinfo'] = '%s:%s' % (self.user, self.password)
+        self.request_count += 1
+        try:
+            answer = self.transport.post(self.api_url, data=form, timeout=self.timeout)
+        except TransportError as exc:
+            exc.func = func
+            exc.args = ('BILLmanager %s: %s' % (func, self.redact(exc.args[0] if exc.args else exc)),)
+            raise
+        self._note_server_date(answer.header('Date'))
+        return answer
+
+    def _parse(self, func, answer):
+        try:
+            root = parse_answer(answer.body, func, answer.status)
+        except TransportError as exc:
+            exc.args = (self.redact(exc.args[0]),)
+            exc.excerpt = self.redact(exc.excerpt or '')
+            raise
+        if answer.status >= 400 and root.find('error') is None:
+            raise self._http_error(func, answer)
+        raise_for_error(root, func)
+        return root
+
+    def _http_error(self, func, answer):
+        body = self.redact(excerpt(answer.body))
+        return TransportError('BILLmanager %s: HTTP %s from %s; body starts: %s' % (func, answer.status, self.api_url, body or '(empty)'),
+                              func=func, status=answer.status, excerpt=body)
+
+    def _wait_or_raise(self, error, deadline, attempt, retry_after):
+        delay = _retry_after_seconds(retry_after)
+        if delay is None:
+            delay = min(0.5 * (2 ** (attempt - 1)), 8.0)
+        if self.monotonic() + delay > deadline:
+            raise error
+        self.sleep(delay)
+
+    def _note_server_date(self, value):
+        if not value:
+            return
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return
+        if parsed is not None:
+            self.server_date = parsed.date()
+
+
+def _form_value(value):
+    if isinstance(value, bool):
+        return 'on' if value else 'off'
+    return '%s' % value
+
+
+def _retry_after_seconds(value):
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Exceptions raised by the BILLmanager client.
+
+Two families: ``TransportError`` (no usable answer reached us) and ``ApiError``
+(BILLmanager answered with ``<error type=... object=...>``).  Every message is
+built from data that never contains the password; the client redacts anyway.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class BillmgrError(Exception):
+    """Base of every error this collection raises about the API."""
+
+
+class TransportError(BillmgrError):
+    """No usable answer: connection problem, timeout, HTTP error page, non-XML body.
+
+    ``sent`` tells whether the request may have reached the server. When it is
+    False (connection refused, TLS handshake failure) nothing can have happened.
+    """
+
+    def __init__(self, message, func=None, status=None, excerpt=None, sent=True):
+        self.func = func
+        self.status = status
+        self.excerpt = excerpt
+        self.sent = sent
+        super(TransportError, self).__init__(message)
+
+
+class TLSVerificationError(TransportError):
+    """The server certificate could not be verified."""
+
+
+class AmbiguousWriteError(TransportError):
+    """A write was sent but its outcome is unknown (lost answer, timeout, 5xx, broken body).
+
+    Callers must re-read the state before deciding anything: the write may have happened.
+    """
+
+
+class ApiError(BillmgrError):
+    """BILLmanager answered with an ``<error>`` element."""
+
+    def __init__(self, func, error_type, error_object, message, params=None):
+        self.func = func
+        self.error_type = error_type
+        self.error_object = error_object
+        self.api_message = message
+        self.params = params or {}
+        super(ApiError, self).__init__(self.describe())
+
+    def describe(self):
+        where = " on '%s'" % self.error_object if self.error_object else ''
+        text = self.api_message or 'no message'
+        return 'BILLmanager %s failed: %s error%s: %s' % (self.func, self.error_type or 'untyped', where, text)
+
+
+class AuthError(ApiError):
+    """Bad user name or password, or an expired session."""
+
+
+class AccessDeniedError(ApiError):
+    """The account may not do this (or may not see this object)."""
+
+
+class InvalidValueError(ApiError):
+    """A parameter was missing or had a value BILLmanager refused (types value/missed)."""
+
+
+class NotFoundError(ApiError):
+    """The object named by ``elid`` does not exist."""
+
+
+class InsufficientFundsError(ApiError):
+    """The account balance does not cover the cost."""
+
+    @property
+    def balance(self):
+        return self.params.get('balance')
+
+    @property
+    def cost(self):
+        return self.params.get('cost')
+
+    def describe(self):
+        text = super(InsufficientFundsError, self).describe()
+        known = ['%s %s' % (name, self.params[name]) for name in ('balance', 'cost') if self.params.get(name)]
+        if known and not all(self.params[name] in (self.api_message or '') for name in ('balance', 'cost') if self.params.get(name)):
+            text += ' (%s)' % ', '.join(known)
+        return text
+
+
+class UnknownApiError(ApiError):
+    """An error type this collection does not know; the message names the type."""
+
+    def describe(self):
+        return '%s (unrecognised BILLmanager error type %r)' % (super(UnknownApiError, self).describe(), self.error_type)
+
+
+ERROR_TYPES = {
+    'auth': AuthError,
+    'access': AccessDeniedError,
+    'value': InvalidValueError,
+    'missed': InvalidValueError,
+    'notfound': NotFoundError,
+    'not_found': NotFoundError,
+    'money': InsufficientFundsError,
+    'balance': InsufficientFundsError,
+}
+
+# Object names that, with a ``missed`` error, mean "no such object" rather than "parameter missing".
+NOT_FOUND_OBJECTS = frozenset(['elid', 'id'])
+
+
+def api_error(func, error_type, error_object, message, params):
+    """Return the typed exception for an ``<error>`` answer."""
+    if error_type == 'missed' and error_object in NOT_FOUND_OBJECTS and params.get('value'):
+        cls = NotFoundError
+    else:
+        cls = ERROR_TYPES.get(error_type, UnknownApiError)
+    return cls(func, error_type, error_object, message, params)

@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What ``isp_license`` wants, and the plan that gets a license there.
+
+Pure functions: no requests, no Ansible. The module reads, calls ``plan_license`` and applies.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import datetime
+
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import (
+    PERIODS, PRICELIST_TO_PRODUCT, PRODUCTS, STATUS_NAMES, addon_aliases, addon_key, parse_int,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, Plan
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import add_months
+
+
+def resolve_addons(addons, pricelist):
+    """{addon id: count} from the ``addons`` option, validated for ``pricelist``."""
+    if not addons:
+        return {}
+    aliases = addon_aliases(pricelist)
+    product = PRICELIST_TO_PRODUCT.get(pricelist) or 'pricelist %s' % pricelist
+    resolved = {}
+    for name, count in addons.items():
+        key = '%s' % name
+        addon_id = aliases.get(key, parse_int(key))
+        if addon_id is None or addon_id <= 0:
+            known = ', '.join(sorted(aliases)) or 'none are published'
+            raise InvalidOptionError(
+                "addons: %r is not an addon of %s. Use an alias (%s) or a numeric addon id" % (key, product, known))
+        number = parse_int(count)
+        if number is None or number < 0 or isinstance(count, bool):
+            raise InvalidOptionError('addons: the count of %r must be a whole number >= 0, got %r' % (key, count))
+        if addon_id in resolved and resolved[addon_id] != number:
+            raise InvalidOptionError('addons: addon %s is given twice with different counts' % addon_id)
+        resolved[addon_id] = number
+    return resolved
+
+
+def wanted_pricelist(product, pricelist):
+    return PRODUCTS[product]['pricelist'] if product else pricelist
+
+
+def order_params(pricelist, period, autoprolong, comment, addons, skip_basket):
+    """Form values of ``platform.order.param`` for a new license, in a stable order."""
+    params = {
+        'clicked_button': 'finish',
+        'sok': 'ok',
+        'skipbasket': 'on' if skip_basket else 'off',
+        'pricelist': pricelist,
+        'period': PERIODS[period],
+        'autoprolong': 'null' if autoprolong == 'off' else autoprolong,
+    }
+    if comment:
+        params['comment'] = comment
+    for addon_id in sorted(addons):
+        params['addon_%s' % addon_id] = addons[addon_id]
+    return params
+
+
+def plan_order(pricelist, period, autoprolong, comment, addons, skip_basket, today):
+    """The plan that orders one license; after a lost answer, the re-read by comment confirms it."""
+    params = order_params(pricelist, period, autoprolong, comment, addons, skip_basket)
+    predicted = {
+        'id': None,
+        'product': PRICELIST_TO_PRODUCT.get(pricelist),
+        'pricelist': pricelist,
+        'status': 'active' if skip_basket else 'ordered',
+        'status_code': STATUS_NAMES['active'] if skip_basket else STATUS_NAMES['ordered'],
+        'comment': comment or '',
+        'period': period,
+        'createdate': today.isoformat(),
+        'expiredate': _predicted_expiry(period, today) if skip_basket else None,
+        'days_left': None,
+        'autoprolong': autoprolong,
+        'addons': dict((addon_key(pricelist, addon_id), count) for addon_id, count in addons.items()) or None,
+        'cost': None,
+        'currency': None,
+    }
+    if predicted['expiredate']:
+        predicted['days_left'] = (datetime.date(*map(int, predicted['expiredate'].split('-'))) - today).days
+    plan = Plan()
+    plan.add('platform.order.param', params, spends_money=True,
+             predict=lambda _before: dict(predicted) if skip_basket else None,
+             confirm=(lambda found: found is not None) if skip_basket else None)
+    return plan
+
+
+def _predicted_expiry(period, today):
+    if period == 'trial':
+        return None  # the vendor sets the trial length
+    return add_months(today, PERIODS[period]).isoformat()
+
+
+def plan_change(current, state, comment, addons, today):
+    """The plan that moves an existing license to ``state`` with ``comment`` and ``addons``.
+
+    ``comment`` is None when it is not to be changed; ``addons`` only holds the addons to manage.
+    Raises InvalidOptionError for a move that is not possible.
+    """
+    plan = Plan()
+    elid = current['id']
+    status = current['status']
+    if status == 'deleted':
+        if state == 'absent':
+            return plan
+        raise InvalidOptionError('license %s is deleted and cannot be brought back; to order a new license, '
+                                 'remove id and set comment' % elid)
+    if state == 'absent':
+        return plan.add('platform.delete', {'elid': elid}, predict=_with_status('deleted'),
+                        confirm=lambda found: found is None or found['status'] == 'deleted')
+    resume = state == 'active' and status == 'suspended'
+    suspend = state == 'suspended' and status == 'active'
+    if state == 'suspended' and status in ('ordered', 'processing'):
+        raise InvalidOptionError('license %s is still %s and cannot be suspended yet; rerun when it is active' % (elid, status))
+    if resume and current['expiredate'] and current['expiredate'] < today.isoformat():
+        raise InvalidOptionError('license %s expired on %s and cannot be resumed; renew it with '
+                                 'ispsystem.billmanager.isp_license_prolong, which reactivates it' % (elid, current['expiredate']))
+    if resume:
+        plan.add('platform.resume', {'elid': elid}, predict=_with_status('active'),
+                 confirm=lambda found: found is not None and found['status'] == 'active')
+    edit = edit_params(current, comment, addons)
+    if edit:
+        params = {'elid': elid}
+        params.update(edit)
+        params['sok'] = 'ok'
+        plan.add('platform.edit', params, predict=_with_edit(current['pricelist'], comment, addons, edit),
+                 confirm=lambda found: found is not None and not edit_params(found, comment, addons),
+                 spends_money=any(name.startswith('addon_') for name in edit))
+    if suspend:
+        plan.add('platform.suspend', {'elid': elid}, predict=_with_status('suspended'),
+                 confirm=lambda found: found is not None and found['status'] == 'suspended')
+    return plan
+
+
+def edit_params(current, comment, addons):
+    """The ``platform.edit`` values that differ from ``current`` (only what changes)."""
+    params = {}
+    if comment is not None and comment != current['comment']:
+        params['comment'] = comment
+    known = current['addons'] or {}
+    for addon_id in sorted(addons):
+        if known.get(addon_key(current['pricelist'], addon_id)) != addons[addon_id]:
+            params['addon_%s' % addon_id] = addons[addon_id]
+    return params
+
+
+def _with_status(name):
+    def predict(lic):
+        lic['status'] = name
+        lic['status_code'] = STATUS_NAMES[name]
+        return lic
+    return predict
+
+
+def _with_edit(pricelist, comment, addons, edit):
+    def predict(lic):
+        if 'comment' in edit:
+            lic['comment'] = comment
+        if addons:
+            lic['addons'] = dict(lic['addons'] or {})
+            for addon_id, count in addons.items():
+                lic['addons'][addon_key(pricelist, addon_id)] = count
+        return lic
+    return predict

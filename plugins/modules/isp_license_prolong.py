@@ -1,0 +1,257 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: isp_license_prolong
+short_description: Renew an ISPsystem license until it reaches a target (declarative, idempotent)
+version_added: 0.1.0
+description:
+  - Renews a license bought through the BILLmanager API (C(service.prolong)) only while it is short of a target.
+  - The target is either O(min_days_left) (renew while fewer days than this are left) or O(until) (renew until the
+    expiry date reaches this date). Each renewal buys one O(period).
+  - BILLmanager extends an active license from its expiry date and a suspended one from the renewal date. Check mode
+    predicts the new expiry with that rule.
+  - Every renewal spends money. O(max_periods) caps how many periods one run may buy; a plan that needs more fails
+    before anything is bought. A renewal whose answer was lost is never sent again before the expiry is read back.
+author:
+  - ispsystem.billmanager contributors
+extends_documentation_fragment:
+  - ispsystem.billmanager.api
+  - ispsystem.billmanager.api.actiongroup
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reads only; returns the renewals a real run would buy and the predicted expiry.
+  diff_mode:
+    support: full
+    details: The license before and after (predicted in check mode).
+  idempotent:
+    support: partial
+    details: Idempotent with O(min_days_left) or O(until). With O(force=true) and no target, every run renews once.
+options:
+  id:
+    description:
+      - Id of the license to renew. When it does not exist, the task fails.
+    type: int
+  comment:
+    description:
+      - Without O(id), the exact comment of the license within O(product) (or O(pricelist)).
+        A comment that matches no license, or more than one, fails the task.
+    type: str
+  product:
+    description:
+      - Product of the license, needed with O(comment). V(vmmanager6) is pricelist 55163, V(dcimanager6) 55161.
+    type: str
+    choices: [vmmanager6, dcimanager6]
+  pricelist:
+    description:
+      - Pricelist id of the license, instead of O(product).
+    type: int
+  period:
+    description:
+      - Months bought by each renewal.
+    type: int
+    choices: [1, 12]
+    default: 1
+  min_days_left:
+    description:
+      - Renew while fewer than this many days are left before the expiry date (counted from the API server's date).
+      - Mutually exclusive with O(until).
+    type: int
+  until:
+    description:
+      - Renew, period by period, until the expiry date is this date (C(YYYY-MM-DD)) or later.
+      - Mutually exclusive with O(min_days_left).
+    type: str
+  max_periods:
+    description:
+      - The most periods one run may buy. When the target needs more, the task fails and buys nothing.
+    type: int
+    default: 12
+  force:
+    description:
+      - Renew once by O(period) without a target. Required when neither O(min_days_left) nor O(until) is set,
+        so that an unconditional renewal is always a deliberate choice. Not idempotent.
+    type: bool
+    default: false
+notes:
+  - Trial licenses (period V(trial)) cannot be renewed through the API; the task fails with a clear message before any
+    write. Order a paid license with M(ispsystem.billmanager.isp_license) instead.
+  - A suspended license is renewed by one period at most per run, because BILLmanager renews it from the renewal date
+    and whether it is active afterwards depends on why it was suspended. Resume it first when more is needed.
+seealso:
+  - module: ispsystem.billmanager.isp_license
+  - module: ispsystem.billmanager.isp_license_info
+'''
+
+EXAMPLES = r'''
+- name: Keep at least 14 days on the license (renews monthly when needed, otherwise does nothing)
+  ispsystem.billmanager.isp_license_prolong:
+    id: 334673
+    period: 1
+    min_days_left: 14
+
+- name: Pay the license up to the end of the contract, month by month
+  ispsystem.billmanager.isp_license_prolong:
+    product: vmmanager6
+    comment: vm-cluster-fra1
+    period: 1
+    until: "2027-06-30"
+    max_periods: 8
+  register: renewal
+
+- name: Show what was bought
+  ansible.builtin.debug:
+    msg: "{{ renewal.periods }} period(s): {{ renewal.expiredate_before }} -> {{ renewal.expiredate }}"
+
+- name: One more year, unconditionally (renews on every run)
+  ispsystem.billmanager.isp_license_prolong:
+    id: 334673
+    period: 12
+    force: true
+'''
+
+RETURN = r'''
+license:
+  description: The license after the run (re-read after renewals; predicted in check mode).
+  returned: always
+  type: dict
+  sample: {"id": 334673, "status": "active", "expiredate": "2027-06-30", "days_left": 215}
+expiredate_before:
+  description: Expiry date before the run.
+  returned: always
+  type: str
+  sample: "2026-12-30"
+expiredate:
+  description: Expiry date after the run (predicted in check mode).
+  returned: always
+  type: str
+  sample: "2027-06-30"
+periods:
+  description:
+    - How many periods were bought (would be bought, in check mode).
+    - On failure, how many were bought before it.
+  returned: always
+  type: int
+  sample: 6
+calls:
+  description: The C(service.prolong) calls of the plan, without credentials.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"func": "service.prolong", "params": {"elid": 334673, "period": 1, "sok": "ok"}}]
+diff:
+  description: The license before and after, in diff mode.
+  returned: when diff mode is on
+  type: dict
+'''
+
+import datetime
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
+    argument_spec, client_from_module, fail_from_error,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import PRODUCTS, parse_date
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
+    IdentityError, api_today, find_license, get_license,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import wanted_pricelist
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, apply_plan
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
+
+
+def parse_until(value):
+    if value is None:
+        return None
+    try:
+        return datetime.datetime.strptime(value, '%Y-%m-%d').date()
+    except ValueError:
+        raise InvalidOptionError('until must be a date written YYYY-MM-DD, got %r' % value) from None
+
+
+def validate_offline(params):
+    """Option checks that need no request."""
+    if params['id'] is None and params['comment'] is None:
+        raise InvalidOptionError('one of id or comment is required to identify the license')
+    if params['id'] is None and params['product'] is None and params['pricelist'] is None:
+        raise InvalidOptionError('product (vmmanager6, dcimanager6) or pricelist is required with comment')
+    if params['min_days_left'] is not None and params['min_days_left'] < 0:
+        raise InvalidOptionError('min_days_left must be >= 0, got %s' % params['min_days_left'])
+    if params['max_periods'] < 1:
+        raise InvalidOptionError('max_periods must be >= 1, got %s' % params['max_periods'])
+    until = parse_until(params['until'])
+    has_target = params['min_days_left'] is not None or until is not None
+    if not has_target and not params['force']:
+        raise InvalidOptionError('set a target, min_days_left or until, or force=true to renew once '
+                                 'unconditionally (force renews on every run)')
+    return until
+
+
+def new_expiry_from_answer(answer):
+    """``newexpiredate`` from the prolong answer, nested (``/doc/doc``) or flat (``/doc``)."""
+    if answer is None:
+        return None
+    return parse_date(text_of(answer, 'doc/newexpiredate') or text_of(answer, 'newexpiredate'))
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            id=dict(type='int'),
+            comment=dict(type='str'),
+            product=dict(type='str', choices=list(PRODUCTS)),
+            pricelist=dict(type='int'),
+            period=dict(type='int', choices=[1, 12], default=1),
+            min_days_left=dict(type='int'),
+            until=dict(type='str'),
+            max_periods=dict(type='int', default=12),
+            force=dict(type='bool', default=False),
+        ),
+        mutually_exclusive=[('product', 'pricelist'), ('min_days_left', 'until')],
+        supports_check_mode=True,
+    )
+    client = client_from_module(module)
+    params = module.params
+    result = dict(changed=False, calls=[], periods=0)
+    plan = None
+    try:
+        until = validate_offline(params)
+        lic = find_license(client, params['id'], params['comment'], wanted_pricelist(params['product'], params['pricelist']))
+        if lic is None:
+            raise IdentityError('no license matches comment %r; isp_license_prolong never orders one' % params['comment'])
+        today = api_today(client)
+        force = params['force'] and params['min_days_left'] is None and until is None
+        plan = plan_renewal(lic, params['period'], today, params['min_days_left'], until, force, params['max_periods'])
+        result.update(calls=plan.as_result(), periods=len(plan), changed=bool(plan), expiredate_before=lic['expiredate'])
+        after = plan.predict(lic)
+        if plan and not module.check_mode:
+            answers = apply_plan(client, plan, lambda: get_license(client, lic['id']))
+            answered = [new_expiry_from_answer(answer) for answer in answers]
+            after = get_license(client, lic['id']) or after
+            if answered[-1] and after['expiredate'] != answered[-1]:
+                module.warn('the renewal answered the expiry %s but the license now shows %s' % (answered[-1], after['expiredate']))
+        result.update(license=after, expiredate=after['expiredate'])
+        if module._diff:
+            result['diff'] = {'before': lic, 'after': after}
+    except InvalidOptionError as exc:
+        module.fail_json(msg='%s' % exc, **result)
+    except BillmgrError as exc:
+        if plan is not None:
+            result.update(periods=plan.completed, changed=plan.completed > 0)
+        fail_from_error(module, client, exc, **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

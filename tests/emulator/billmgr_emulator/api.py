@@ -1,0 +1,236 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+from __future__ import annotations
+
+# The /manager/billmgr API: authentication, dispatch by func and the XML answers.
+# execute() is called with the emulator lock held and returns an Outcome (the body and what happened).
+
+import hmac
+import secrets
+
+from . import operations
+from .dates import format_date
+from .lifecycle import tick_processing
+from .model import STATUS_NAMES, Session
+from .products import CURRENCY, PRODUCTS, PROLONG_PERIODS, format_money
+from .wire import ApiError, add, bad_value, error_doc, missed, new_doc, to_bytes
+
+PROCESSING_MODULE = "ISPsystem licenses"
+# Always writes; the form functions below write only when sok is given (without sok they show the form).
+WRITE_FUNCS = frozenset(("platform.suspend", "platform.resume", "platform.delete"))
+FORM_FUNCS = frozenset(("platform.edit", "platform.order.param", "service.prolong"))
+REDACTED_PARAMS = frozenset(("authinfo", "password", "auth"))
+
+
+def is_write(func, params):
+    return func in WRITE_FUNCS or (func in FORM_FUNCS and bool(params.get("sok")))
+
+
+def redact(params):
+    return dict((key, "<redacted>" if key in REDACTED_PARAMS else value) for key, value in params.items())
+
+
+class Outcome:
+    def __init__(self, body, user=None, changed=False):
+        self.body = body
+        self.user = user
+        self.changed = changed
+
+
+class Request:
+    def __init__(self, state, user, params, now, root):
+        self.state = state
+        self.user = user
+        self.params = params
+        self.now = now
+        self.root = root
+
+
+def _same(secret, given):
+    return hmac.compare_digest(secret.encode("utf-8"), given.encode("utf-8"))
+
+
+def _check_password(state, name, password):
+    user = state.users.get(name)
+    if user is None or not _same(user.password, password or ""):
+        raise ApiError("auth", "badpassword", "Invalid username or password")
+    return name
+
+
+def authenticate(state, params, now):
+    """Return the user name from authinfo=user:password or auth=SESSION."""
+    if params.get("authinfo"):
+        name, _sep, password = params["authinfo"].partition(":")
+        return _check_password(state, name, password)
+    session_id = params.get("auth")
+    if not session_id:
+        raise ApiError("auth", "authinfo", "Authorization required: send authinfo=user:password or auth=SESSION")
+    session = state.sessions.get(session_id)
+    if session is None or now - session.last_used > float(state.config.get("session_ttl", 3600)):
+        state.sessions.pop(session_id, None)
+        raise ApiError("auth", "session", "Session expired or unknown; log in again")
+    session.last_used = now
+    return session.user
+
+
+def login(state, params, now, root):
+    name = _check_password(state, params.get("username") or "", params.get("password") or "")
+    session_id = secrets.token_hex(16)
+    state.sessions[session_id] = Session(session_id, name, now)
+    add(root, "auth", session_id, id=session_id, level="16")
+    return name
+
+
+def _add_license_fields(root, lic):
+    add(root, "period", lic.period)
+    add(root, "createdate", format_date(lic.createdate))
+    add(root, "expiredate", format_date(lic.expiredate))
+    if lic.autoprolong:
+        add(root, "autoprolong", lic.autoprolong)
+    add(root, "status", lic.status)
+
+
+def _add_row(root, lic, list_addons):
+    row = add(root, "elem")
+    add(row, "id", lic.id)
+    add(row, "pricelist", lic.product.name)
+    _add_license_fields(row, lic)
+    add(row, "item_status", STATUS_NAMES[lic.status])
+    if lic.comment:
+        add(row, "comment", lic.comment)
+    add(row, "cost", "%s %s" % (format_money(lic.cost), CURRENCY))
+    add(row, "processingmodule", PROCESSING_MODULE)
+    if list_addons:
+        for addon_id in sorted(lic.addons):
+            add(row, "addon_%s" % addon_id, lic.addons[addon_id])
+
+
+def _positive_int(params, name, default=None):
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise bad_value(name, raw)
+    return value
+
+
+def handle_list(req):
+    rows = req.state.user_licenses(req.user)
+    page_size = _positive_int(req.params, "p_cnt")
+    if page_size is not None:
+        page = _positive_int(req.params, "p_num", 1)
+        add(req.root, "p_cnt", page_size)
+        add(req.root, "p_num", page)
+        add(req.root, "p_elems", len(rows))
+        rows = rows[(page - 1) * page_size:page * page_size]
+    else:
+        add(req.root, "p_elems", len(rows))
+    for lic in rows:
+        _add_row(req.root, lic, bool(req.state.config.get("list_addons")))
+    return False
+
+
+def _read_one(req):
+    lic = operations.find_license(req.state, req.user, req.params)
+    add(req.root, "elid", lic.id)
+    add(req.root, "id", lic.id)
+    add(req.root, "pricelist", lic.pricelist)
+    _add_license_fields(req.root, lic)
+    add(req.root, "comment", lic.comment or None)
+    add(req.root, "cost", "%s %s" % (format_money(lic.cost), CURRENCY))
+    for addon_id in sorted(lic.addons):
+        add(req.root, "addon_%s" % addon_id, lic.addons[addon_id])
+    add(req.root, "lickey", lic.lickey)
+    return False
+
+
+def handle_edit(req):
+    if not req.params.get("sok"):
+        return _read_one(req)
+    operations.edit(req.state, req.user, req.params)
+    add(req.root, "ok")
+    return True
+
+
+def _add_slist(root, name, options):
+    slist = add(root, "slist", name=name)
+    for key, text in options:
+        add(slist, "msg", text, key=key)
+
+
+def handle_order(req):
+    if not req.params.get("sok"):
+        add(req.root, "pricelist", req.params.get("pricelist") or None)
+        _add_slist(req.root, "pricelist", [(pid, PRODUCTS[pid].name) for pid in sorted(PRODUCTS)])
+        _add_slist(req.root, "period", [(1, "1 month"), (12, "1 year"), (-100, "Trial")])
+        return False
+    lic, order = operations.place_order(req.state, req.user, req.params, req.now)
+    add(req.root, "ok")
+    if lic is not None:
+        add(req.root, "id", lic.id)
+    add(req.root, "billorder.id", order["id"])
+    return True
+
+
+def handle_prolong(req):
+    if not req.params.get("sok"):
+        lic = operations.find_license(req.state, req.user, req.params)
+        add(req.root, "elid", lic.id)
+        add(req.root, "expiredate", format_date(lic.expiredate))
+        _add_slist(req.root, "period", [(period, "%s month(s)" % period) for period in PROLONG_PERIODS])
+        return False
+    new_expiry = operations.prolong(req.state, req.user, req.params)
+    parent = req.root
+    if req.state.config.get("prolong_answer", "nested") != "flat":
+        parent = add(req.root, "doc")
+    add(parent, "newexpiredate", format_date(new_expiry))
+    return True
+
+
+def _simple(operation):
+    def handler(req):
+        operation(req.state, req.user, req.params)
+        add(req.root, "ok")
+        return True
+    return handler
+
+
+HANDLERS = {
+    "platform": handle_list,
+    "platform.edit": handle_edit,
+    "platform.order.param": handle_order,
+    "service.prolong": handle_prolong,
+    "platform.suspend": _simple(operations.suspend),
+    "platform.resume": _simple(operations.resume),
+    "platform.delete": _simple(operations.delete),
+}
+
+
+def execute(state, params, now):
+    """Run one API request against state (lock held). Never raises ApiError: errors become error documents."""
+    func = params.get("func", "")
+    root = new_doc(func)
+    user = None
+    try:
+        tick_processing(state, now)
+        if params.get("out", "xml") != "xml":
+            raise bad_value("out", params.get("out"), "This emulator only speaks out=xml")
+        if not func:
+            raise missed("func")
+        if func == "auth":
+            user = login(state, params, now, root)
+            return Outcome(to_bytes(root), user)
+        user = authenticate(state, params, now)
+        handler = HANDLERS.get(func)
+        if handler is None:
+            raise ApiError("unknown", func, "Unknown function '%s'" % func)
+        changed = handler(Request(state, user, params, now, root))
+        return Outcome(to_bytes(root), user, changed)
+    except ApiError as err:
+        return Outcome(to_bytes(error_doc(func, err)), user, False)

@@ -1,0 +1,340 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""isp_license_info: input validation (no request on bad input), filters, check mode, errors; the HTTP conversation is scripted."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+
+import pytest
+
+from ansible.module_utils import basic
+
+from ansible_collections.ispsystem.billmanager.plugins.module_utils import api_module, license_reads
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import REDACTED
+from ansible_collections.ispsystem.billmanager.plugins.modules import isp_license_info
+from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
+    FakeTransport, doc, elem, error_doc, expect, list_doc,
+)
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        serialized = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode('utf-8')
+        saved = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
+        basic._ANSIBLE_ARGS = serialized  # pylint: disable=protected-access
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved  # pylint: disable=protected-access
+
+URL = 'https://billmgr.example.test/manager/billmgr'
+AUTH = {'api_url': URL, 'api_user': 'demo', 'api_password': 'demo-secret'}
+DATE = {'Date': 'Fri, 27 Nov 2026 10:00:00 GMT'}
+FIRST_PAGE = {'p_cnt': 500, 'p_num': 1}
+STATUS_LIST = 'ordered, active, suspended, deleted, processing'
+
+
+class ModuleExit(Exception):
+    def __init__(self, result):
+        super(ModuleExit, self).__init__(result)
+        self.result = result
+
+
+class ModuleFail(ModuleExit):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def module_harness(monkeypatch):
+    def exit_json(self, **kwargs):  # pylint: disable=unused-argument
+        raise ModuleExit(kwargs)
+
+    def fail_json(self, msg, **kwargs):  # pylint: disable=unused-argument
+        kwargs['msg'] = msg
+        kwargs['failed'] = True
+        raise ModuleFail(kwargs)
+
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+    monkeypatch.setattr(license_reads, 'utc_today', lambda: datetime.date(1999, 1, 1))  # days_left must use the server's Date
+    for name in ('BILLMGR_API_URL', 'BILLMGR_API_USER', 'BILLMGR_API_PASSWORD', 'BILLMGR_VALIDATE_CERTS', 'BILLMGR_CA_PATH',
+                 'BILLMGR_TIMEOUT'):
+        monkeypatch.delenv(name, raising=False)
+
+
+class Run:
+    """One module run against a scripted transport."""
+
+    def __init__(self, monkeypatch, script, authinfo='demo:demo-secret'):
+        self.transport = FakeTransport(script, url=URL, authinfo=authinfo)
+        self.created = []
+        monkeypatch.setattr(api_module, 'RequestsTransport', self._factory)
+
+    def _factory(self, validate_certs=True, ca_path=None):
+        self.created.append({'validate_certs': validate_certs, 'ca_path': ca_path})
+        return self.transport
+
+    def __call__(self, args, fails=False):
+        expected = ModuleFail if fails else ModuleExit
+        with patch_module_args(args):
+            with pytest.raises(ModuleExit) as info:
+                isp_license_info.main()
+        assert info.value.__class__ is expected, info.value.result
+        return info.value.result
+
+
+def account(*extra):
+    """The default emulator account as list rows, in the emulator's id order."""
+    return list_doc([
+        elem(id=101, pricelist='VMmanager 6', period=1, createdate='2026-10-01', expiredate='2026-12-01', autoprolong=1,
+             status=2, item_status='Active', comment='web-cluster', cost='25.00 EUR'),
+        elem(id=102, pricelist='VMmanager 6', period=1, createdate='2026-09-01', expiredate='2026-11-01', status=3,
+             item_status='Suspended', comment='staging', cost='10.00 EUR'),
+        elem(id=103, pricelist='DCImanager 6', period=12, createdate='2026-01-10', expiredate='2027-01-10', autoprolong=12,
+             status=2, item_status='Active', comment='dc-frankfurt', cost='400.00 EUR'),
+        elem(id=104, pricelist='VMmanager 6', period=1, createdate='2026-05-01', expiredate='2026-07-01', status=4,
+             item_status='Deleted', comment='old-cluster', cost='10.00 EUR'),
+    ] + list(extra), p_elems=4 + len(extra), p_cnt=500, p_num=1)
+
+
+def edit_answer(license_id, pricelist, status, comment, addons):
+    inner = '<elid>%d</elid><id>%d</id><pricelist>%d</pricelist><period>1</period><createdate>2026-10-01</createdate>' \
+            '<expiredate>2026-12-01</expiredate><status>%d</status><comment>%s</comment><cost>25.00 EUR</cost>' \
+            % (license_id, license_id, pricelist, status, comment)
+    inner += ''.join('<addon_%s>%s</addon_%s>' % (addon, value, addon) for addon, value in addons.items())
+    return doc(inner, func='platform.edit')
+
+
+def ids(result):
+    return [item['id'] for item in result['licenses']]
+
+
+# -- bad input: an error that names the option, and no request --------------------------------------
+
+@pytest.mark.parametrize('args, fragments', [
+    ({'product': 'vmmanager5'}, ['product', 'vmmanager6, dcimanager6', 'vmmanager5']),
+    ({'id': 'abc'}, ["'id'", 'int']),
+    ({'id': '12.5'}, ["'id'", 'int']),
+    ({'status': ['active', 'frozen']}, ['status', STATUS_LIST, 'frozen']),
+    ({'status': 'paused'}, ['status', STATUS_LIST, 'paused']),
+    ({'product': 'vmmanager6', 'pricelist': 55163}, ['mutually exclusive', 'product', 'pricelist']),
+    ({'pricelist': 'VMmanager 6'}, ["'pricelist'", 'int']),
+    ({'details': 'maybe'}, ["'details'", 'bool']),
+    ({'unknown_option': 1}, ['Unsupported parameters', 'unknown_option']),
+    ({'timeout': 0}, ['timeout must be a positive number of seconds, got 0']),
+])
+def test_bad_input_names_the_option_and_makes_no_request(monkeypatch, args, fragments):
+    run = Run(monkeypatch, [])
+    result = run(dict(AUTH, **args), fails=True)
+    for fragment in fragments:
+        assert fragment in result['msg']
+    assert run.transport.requests == []
+    run.transport.assert_done()
+
+
+def test_missing_credentials_fail_before_any_request(monkeypatch):
+    run = Run(monkeypatch, [])
+    result = run({'api_url': URL}, fails=True)
+    assert 'api_user' in result['msg']
+    assert 'api_password' in result['msg']
+    assert not run.created
+    assert run.transport.requests == []
+
+
+def test_credentials_from_the_environment(monkeypatch):
+    monkeypatch.setenv('BILLMGR_API_USER', 'envuser')
+    monkeypatch.setenv('BILLMGR_API_PASSWORD', 'env-secret')
+    monkeypatch.setenv('BILLMGR_API_URL', URL)
+    run = Run(monkeypatch, [expect('platform', FIRST_PAGE).answer(list_doc([]))], authinfo='envuser:env-secret')
+    result = run({})
+    run.transport.assert_done()
+    assert result['licenses'] == []
+
+
+# -- listing and filters ----------------------------------------------------------------------------
+
+def test_no_filter_lists_every_license_but_deleted_ones(monkeypatch):
+    run = Run(monkeypatch, [expect('platform', FIRST_PAGE).answer(account(), headers=DATE)])
+    result = run(dict(AUTH))
+    run.transport.assert_done()
+    assert result['changed'] is False
+    assert ids(result) == [101, 102, 103]
+    assert result['licenses'][0] == {
+        'id': 101, 'product': 'vmmanager6', 'pricelist': 55163, 'status': 'active', 'status_code': 2,
+        'comment': 'web-cluster', 'period': '1', 'createdate': '2026-10-01', 'expiredate': '2026-12-01',
+        'days_left': 4, 'autoprolong': '1', 'addons': None, 'cost': 25.0, 'currency': 'EUR',
+    }
+    assert result['licenses'][2]['product'] == 'dcimanager6'
+    assert run.created == [{'validate_certs': True, 'ca_path': None}]
+    assert run.transport.requests[0]['timeout'] == 30
+
+
+def test_results_are_sorted_by_id(monkeypatch):
+    rows = list_doc([elem(id=9, status=2), elem(id=3, status=2), elem(id=5, status=1)])
+    run = Run(monkeypatch, [expect('platform', FIRST_PAGE).answer(rows)])
+    assert ids(run(dict(AUTH))) == [3, 5, 9]
+
+
+@pytest.mark.parametrize('filters, expected', [
+    ({'comment': 'staging'}, [102]),
+    ({'comment': 'old-cluster'}, []),
+    ({'comment': 'old-cluster', 'status': ['deleted']}, [104]),
+    ({'comment': 'nothing-like-it'}, []),
+    ({'product': 'vmmanager6'}, [101, 102]),
+    ({'product': 'dcimanager6'}, [103]),
+    ({'pricelist': 55163}, [101, 102]),
+    ({'pricelist': 55200}, []),
+    ({'status': ['active']}, [101, 103]),
+    ({'status': ['suspended', 'deleted']}, [102, 104]),
+    ({'status': ['ordered']}, []),
+    ({'product': 'vmmanager6', 'status': ['active', 'suspended'], 'comment': 'web-cluster'}, [101]),
+])
+def test_filters(monkeypatch, filters, expected):
+    run = Run(monkeypatch, [expect('platform', FIRST_PAGE).answer(account())])
+    result = run(dict(AUTH, **filters))
+    run.transport.assert_done()
+    assert ids(result) == expected
+    assert result['changed'] is False
+
+
+def test_details_reads_each_selected_license(monkeypatch):
+    run = Run(monkeypatch, [
+        expect('platform', FIRST_PAGE).answer(account()),
+        expect('platform.edit', {'elid': 101}).answer(edit_answer(101, 55163, 2, 'web-cluster', {55165: 3, 55164: 50})),
+        expect('platform.edit', {'elid': 102}).answer(edit_answer(102, 55163, 3, 'staging', {55165: 1, 55164: 0})),
+    ])
+    result = run(dict(AUTH, product='vmmanager6', details=True))
+    run.transport.assert_done()
+    assert [(item['id'], item['addons']) for item in result['licenses']] == [
+        (101, {'nodes': 3, 'vms': 50}), (102, {'nodes': 1, 'vms': 0})]
+
+
+def test_details_keeps_the_list_row_when_the_license_vanished(monkeypatch):
+    run = Run(monkeypatch, [
+        expect('platform', FIRST_PAGE).answer(account()),
+        expect('platform.edit', {'elid': 103}).answer(error_doc('missed', 'elid', 'Object not found', value='103')),
+    ])
+    result = run(dict(AUTH, product='dcimanager6', details=True))
+    run.transport.assert_done()
+    assert ids(result) == [103]
+    assert result['licenses'][0]['addons'] is None
+
+
+# -- by id -------------------------------------------------------------------------------------------
+
+def test_id_reads_that_one_license(monkeypatch):
+    run = Run(monkeypatch, [
+        expect('platform.edit', {'elid': 101}).answer(edit_answer(101, 55163, 2, 'web-cluster', {55165: 3, 55164: 50}), headers=DATE),
+    ])
+    result = run(dict(AUTH, id=101))
+    run.transport.assert_done()  # one request, no list
+    assert ids(result) == [101]
+    assert result['licenses'][0]['addons'] == {'nodes': 3, 'vms': 50}
+    assert result['licenses'][0]['days_left'] == 4
+
+
+def test_id_with_details_is_still_one_request(monkeypatch):
+    run = Run(monkeypatch, [expect('platform.edit', {'elid': 101}).answer(edit_answer(101, 55163, 2, 'x', {55165: 2}))])
+    result = run(dict(AUTH, id=101, details=True))
+    run.transport.assert_done()
+    assert result['licenses'][0]['addons'] == {'nodes': 2}
+
+
+def test_days_left_without_a_server_date_uses_the_local_utc_date(monkeypatch):
+    run = Run(monkeypatch, [expect('platform.edit', {'elid': 101}).answer(edit_answer(101, 55163, 2, 'x', {}))])
+    result = run(dict(AUTH, id=101))
+    assert result['licenses'][0]['days_left'] == (datetime.date(2026, 12, 1) - datetime.date(1999, 1, 1)).days
+
+
+def test_id_as_a_numeric_string_is_accepted(monkeypatch):
+    run = Run(monkeypatch, [expect('platform.edit', {'elid': 101}).answer(edit_answer(101, 55163, 2, 'x', {}))])
+    assert ids(run(dict(AUTH, id='101'))) == [101]
+    run.transport.assert_done()
+
+
+@pytest.mark.parametrize('answer', [
+    error_doc('missed', 'elid', 'Object not found', value='999'),
+    error_doc('access', 'elid', 'Access denied'),
+], ids=['not-found', 'not-ours'])
+def test_id_not_found_gives_an_empty_list(monkeypatch, answer):
+    run = Run(monkeypatch, [expect('platform.edit', {'elid': 999}).answer(answer)])
+    result = run(dict(AUTH, id=999))
+    run.transport.assert_done()
+    assert result == {'changed': False, 'licenses': []}
+
+
+@pytest.mark.parametrize('filters, expected', [
+    ({'comment': 'web-cluster'}, [101]),
+    ({'comment': 'other'}, []),
+    ({'product': 'dcimanager6'}, []),
+    ({'status': ['suspended']}, []),
+])
+def test_id_with_filters(monkeypatch, filters, expected):
+    run = Run(monkeypatch, [expect('platform.edit', {'elid': 101}).answer(edit_answer(101, 55163, 2, 'web-cluster', {}))])
+    assert ids(run(dict(AUTH, id=101, **filters))) == expected
+    run.transport.assert_done()
+
+
+def test_id_of_a_deleted_license_is_left_out_unless_asked_for(monkeypatch):
+    run = Run(monkeypatch, [
+        expect('platform.edit', {'elid': 104}).answer(edit_answer(104, 55163, 4, 'old-cluster', {})),
+        expect('platform.edit', {'elid': 104}).answer(edit_answer(104, 55163, 4, 'old-cluster', {})),
+    ])
+    assert ids(run(dict(AUTH, id=104))) == []
+    assert ids(run(dict(AUTH, id=104, status=['deleted']))) == [104]
+    run.transport.assert_done()
+
+
+# -- check mode, connection options, errors -----------------------------------------------------------
+
+def test_check_mode_reads_the_same_and_changes_nothing(monkeypatch):
+    run = Run(monkeypatch, [
+        expect('platform', FIRST_PAGE).answer(account(), headers=DATE),
+        expect('platform', FIRST_PAGE).answer(account(), headers=DATE),
+    ])
+    normal = run(dict(AUTH, product='vmmanager6'))
+    checked = run(dict(AUTH, product='vmmanager6', _ansible_check_mode=True))
+    run.transport.assert_done()
+    assert checked == normal
+    assert checked['changed'] is False
+    assert ids(checked) == [101, 102]
+    assert run.transport.funcs == ['platform', 'platform']
+
+
+def test_connection_options_reach_the_transport_and_client(monkeypatch):
+    run = Run(monkeypatch, [expect('platform', FIRST_PAGE).answer(list_doc([]))])
+    run(dict(AUTH, validate_certs=False, ca_path='/etc/ssl/test-ca.pem', timeout=7))
+    run.transport.assert_done()
+    assert run.created == [{'validate_certs': False, 'ca_path': '/etc/ssl/test-ca.pem'}]
+    assert run.transport.requests[0]['timeout'] == 7
+    assert run.transport.requests[0]['url'] == URL
+
+
+def test_api_error_fails_with_details_and_no_password(monkeypatch):
+    secret = 'p@ss:w/rd&x=1'
+    run = Run(monkeypatch, [
+        expect('platform', FIRST_PAGE).answer(error_doc('auth', 'badpassword', 'Invalid password %s for demo' % secret)),
+    ], authinfo='demo:' + secret)
+    result = run(dict(AUTH, api_password=secret), fails=True)
+    run.transport.assert_done()
+    assert result['licenses'] == []
+    assert result['api_error'] == {'error_type': 'auth', 'error_object': 'badpassword'}
+    assert secret not in result['msg']
+    assert REDACTED in result['msg']
+    assert result['msg'].startswith("BILLmanager platform failed: auth error on 'badpassword'")
+
+
+def test_proxy_page_fails_with_the_http_status(monkeypatch):
+    run = Run(monkeypatch, [expect('platform', FIRST_PAGE).answer(b'<html><body>Sign in</body></html>', status=200)])
+    result = run(dict(AUTH), fails=True)
+    run.transport.assert_done()
+    assert result['api_error'] == {'status': 200}
+    assert 'root element <html>' in result['msg']
+    assert result['licenses'] == []
