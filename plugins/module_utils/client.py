@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import html
 import time
 
 try:
@@ -25,7 +26,7 @@ except ImportError:  # pragma: no cover
     from urllib import quote_plus
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
-    AmbiguousWriteError, TLSVerificationError, TransportError,
+    AmbiguousWriteError, ApiError, TLSVerificationError, TransportError,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import (
     excerpt, parse_answer, raise_for_error,
@@ -103,12 +104,22 @@ class BillmgrClient:
                                           status=answer.status, excerpt=exc.excerpt) from None
 
     def redact(self, text):
-        """Remove the password (raw and URL-encoded) from any text."""
+        """Remove the password from any text: raw, URL-encoded and HTML-escaped."""
         text = '%s' % text
-        for secret in (self.password, quote_plus(self.password)):
-            if secret and len(secret) >= 1:
-                text = text.replace(secret, REDACTED)
+        for secret in self._secret_forms():
+            text = text.replace(secret, REDACTED)
         return text
+
+    def _secret_forms(self):
+        if not self.password:
+            return []
+        forms = set([self.password, quote_plus(self.password), html.escape(self.password), html.escape(self.password, quote=False)])
+        return sorted(forms, key=len, reverse=True)
+
+    def _redact_body(self, body):
+        if isinstance(body, bytes):
+            body = body.decode('utf-8', 'replace')
+        return self.redact(body or '')
 
     # -- internals --------------------------------------------------------------------------
 
@@ -129,18 +140,23 @@ class BillmgrClient:
 
     def _parse(self, func, answer):
         try:
-            root = parse_answer(answer.body, func, answer.status)
+            root = parse_answer(answer.body, func, answer.status, excerpt_of=lambda body: excerpt(self._redact_body(body)))
         except TransportError as exc:
             exc.args = (self.redact(exc.args[0]),)
-            exc.excerpt = self.redact(exc.excerpt or '')
             raise
         if answer.status >= 400 and root.find('error') is None:
             raise self._http_error(func, answer)
-        raise_for_error(root, func)
+        try:
+            raise_for_error(root, func)
+        except ApiError as exc:
+            exc.api_message = self.redact(exc.api_message)
+            exc.params = dict((name, self.redact(value)) for name, value in exc.params.items())
+            exc.args = (self.redact(exc.describe()),)
+            raise
         return root
 
     def _http_error(self, func, answer):
-        body = self.redact(excerpt(answer.body))
+        body = excerpt(self._redact_body(answer.body))
         return TransportError('BILLmanager %s: HTTP %s from %s; body starts: %s' % (func, answer.status, self.api_url, body or '(empty)'),
                               func=func, status=answer.status, excerpt=body)
 

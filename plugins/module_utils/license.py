@@ -36,7 +36,8 @@ AUTOPROLONG_VALUES = ('1', '12', 'off')
 
 ADDON_FIELD = re.compile(r'^addon_(\d+)$')
 DATE_FORMATS = ('%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%d.%m.%Y', '%Y/%m/%d')
-NUMBER = re.compile(r'-?\d+(?:[.,]\d+)?')
+# An amount: digits with optional thousands separators (space, comma, dot) and a decimal part.
+AMOUNT = re.compile(r'-?\d[\d\s\u00a0.,]*\d|-?\d')
 
 
 def utc_today():
@@ -185,15 +186,22 @@ def parse_date(value):
 
 
 def parse_money(value):
-    """(amount as float, currency or None) from '25.00 EUR', '25', '€25,00'."""
+    """(amount as float, currency or None) from '25.00 EUR', '25', '€25,00', '1,234.56 EUR', '1 234,56 RUB'."""
     if not value:
         return None, None
-    match = NUMBER.search(value)
+    match = AMOUNT.search(value)
     if not match:
         return None, None
-    amount = float(match.group(0).replace(',', '.'))
-    currency = re.sub(r'[\d\s.,-]', '', value) or None
-    return amount, currency
+    digits = re.sub(r'[\s\u00a0]', '', match.group(0))
+    separators = [char for char in digits if char in '.,']
+    if separators:
+        last = digits.rfind(separators[-1])
+        whole, fraction = digits[:last], digits[last + 1:]
+        if len(separators) == 1 and len(fraction) == 3 and separators[0] == ',':
+            whole, fraction = digits.replace(',', ''), ''  # "1,234": a thousands separator, not a decimal comma
+        digits = re.sub(r'[.,]', '', whole) + ('.' + fraction if fraction else '')
+    currency = re.sub(r'[\d\s\u00a0.,-]', '', value) or None
+    return float(digits), currency
 
 
 def _days_between(today, isodate):

@@ -8,9 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import AccessDeniedError, BillmgrError, NotFoundError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import (
-    license_from_row, parse_int, parse_pricelist, utc_today,
-)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import license_from_row, parse_int, utc_today
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
 PAGE_SIZE = 500
@@ -34,39 +32,65 @@ def get_license(client, license_id):
     return found
 
 
+class IncompleteListError(BillmgrError):
+    """The list could not be read whole; deciding on a part of it could order a duplicate."""
+
+
 def iter_rows(client, page_size=PAGE_SIZE):
-    """Every ``<elem>`` of ``func=platform``, page by page."""
+    """Every ``<elem>`` of ``func=platform``, page by page.
+
+    Raises IncompleteListError when the server ignores ``p_num`` while more rows exist: a
+    partial list must never look like "not found" (which could lead to a second order).
+    """
     seen_first_ids = set()
     fetched = 0
     for page in range(1, MAX_PAGES + 1):
         doc = client.read('platform', p_cnt=page_size, p_num=page)
         rows = doc.findall('elem')
+        total = parse_int(text_of(doc, 'p_elems') or doc.get('p_elems'))
         if not rows:
+            _check_complete(fetched, total)
             return
         first_id = text_of(rows[0], 'id')
         if first_id in seen_first_ids:
-            return  # the server ignored p_num and sent a page we already have
+            # The server ignored p_num and sent a page we already have.
+            _check_complete(fetched, total if total is not None else fetched + 1)
+            return
         seen_first_ids.add(first_id)
         for row in rows:
             yield row
         fetched += len(rows)
-        total = parse_int(text_of(doc, 'p_elems') or doc.get('p_elems'))
-        if len(rows) < page_size or len(rows) > page_size or (total is not None and fetched >= total):
+        if len(rows) != page_size or (total is not None and fetched >= total):
             return
+    raise IncompleteListError('the license list has more than %d pages; stopped reading' % MAX_PAGES)
+
+
+def _check_complete(fetched, total):
+    if total is not None and fetched < total:
+        raise IncompleteListError('the license list is incomplete: read %d of %s rows (the API did not page as asked); '
+                                  'refusing to decide on a partial list' % (fetched, total))
 
 
 def list_licenses(client, comment=None, pricelist=None, include_deleted=True, page_size=PAGE_SIZE):
-    """License dicts of the account, filtered early on the raw cells (cheap for big accounts)."""
+    """License dicts of the account, filtered early on the raw cells (cheap for big accounts).
+
+    A row whose product cell is a name this collection does not know is read on its own when
+    filtering by pricelist, to learn its pricelist id.
+    """
     found = []
     today = None
     for row in iter_rows(client, page_size):
         if comment is not None and text_of(row, 'comment') != comment:
             continue
-        if pricelist is not None and parse_pricelist(text_of(row, 'pricelist')) != pricelist:
-            continue
         if today is None:
             today = api_today(client)
         item = license_from_row(row, today)
+        if pricelist is not None and item['pricelist'] != pricelist:
+            if item['pricelist'] is not None or item['id'] is None or not text_of(row, 'pricelist'):
+                continue
+            item = get_license(client, item['id'])
+            if item is None or item['pricelist'] != pricelist:
+                continue
         if not include_deleted and item['status'] == 'deleted':
             continue
         found.append(item)

@@ -37,22 +37,25 @@ def excerpt(body, length=EXCERPT_LENGTH):
     return text if len(text) <= length else text[:length] + '...'
 
 
-def parse_answer(body, func, status=200):
+def parse_answer(body, func, status=200, excerpt_of=excerpt):
     """Parse an answer body into the root ``<doc>`` element.
 
     Raises TransportError for anything that is not a well-formed ``<doc>`` document
-    (proxy HTML, a truncated body, an empty body).
+    (proxy HTML, a truncated body, an empty body). ``excerpt_of`` makes the body excerpt
+    for the message (the client passes one that redacts the password before cutting).
     """
     if not body or not body.strip():
         raise TransportError('BILLmanager %s: empty answer (HTTP %s)' % (func, status), func=func, status=status, excerpt='')
     try:
         root = etree.fromstring(body, parser=_parser())
     except etree.XMLSyntaxError as exc:
+        shown = excerpt_of(body)
         raise TransportError('BILLmanager %s: the answer is not valid XML (HTTP %s: %s); body starts: %s'
-                             % (func, status, exc, excerpt(body)), func=func, status=status, excerpt=excerpt(body)) from None
+                             % (func, status, exc, shown), func=func, status=status, excerpt=shown) from None
     if root.tag != 'doc':
+        shown = excerpt_of(body)
         raise TransportError('BILLmanager %s: unexpected answer, root element <%s> instead of <doc> (HTTP %s); body starts: %s'
-                             % (func, root.tag, status, excerpt(body)), func=func, status=status, excerpt=excerpt(body))
+                             % (func, root.tag, status, shown), func=func, status=status, excerpt=shown)
     return root
 
 

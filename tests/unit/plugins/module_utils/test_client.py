@@ -626,8 +626,6 @@ def test_password_appears_in_no_exception_text(name, action, step):
     assert transport.forms[0]['authinfo'] == 'demo:' + SECRET  # ... while the request carried the real one
 
 
-@pytest.mark.xfail(strict=True, reason='BUG: client.py BillmgrClient._parse calls raise_for_error() without redacting: '
-                                       'an <error> whose <msg>/<param> echoes the password puts it in the ApiError text')
 def test_password_echoed_by_an_api_error_is_redacted():
     body = error_doc('auth', 'authinfo', 'Invalid credentials demo:%s' % SECRET, value='demo:%s' % SECRET)
     client, transport, dummy = scripted([expect('platform').answer(body)], password=SECRET)
@@ -638,8 +636,6 @@ def test_password_echoed_by_an_api_error_is_redacted():
     assert SECRET not in repr(info.value.params)
 
 
-@pytest.mark.xfail(strict=True, reason='BUG: client.py _http_error/_parse redact the excerpt AFTER cutting it to 160 chars: '
-                                       'a password cut at the boundary is not matched and its first characters leak')
 @pytest.mark.parametrize('status', [200, 502])
 def test_password_cut_by_the_excerpt_is_not_leaked(status):
     prefix = '<html><body>' + 'x' * (160 - len('<html><body>') - 6)
@@ -652,8 +648,6 @@ def test_password_cut_by_the_excerpt_is_not_leaked(status):
     assert SECRET[:6] not in info.value.excerpt
 
 
-@pytest.mark.xfail(strict=True, reason='BUG: client.py BillmgrClient.redact only knows the raw and quote_plus forms; a proxy page '
-                                       'that echoes the form HTML-escaped (p@ss:w/rd&amp;x=1) leaks the password in the excerpt')
 def test_password_echoed_html_escaped_is_redacted():
     body = ('<html><body><pre>authinfo=demo:%s</pre></body></html>' % SECRET.replace('&', '&amp;')).encode()
     client, transport, dummy = scripted([expect('platform').answer(body, status=502)], password=SECRET, retry_budget=0)

@@ -242,8 +242,6 @@ def test_cost(value, amount, currency):
     assert parse_money(value) == (amount, currency)
 
 
-@pytest.mark.xfail(strict=True, reason='BUG: license.py parse_money (NUMBER regex) stops at a thousands separator: '
-                                       '"1,234.56 EUR" becomes 1.234 and "1 234.56 EUR" becomes 1.0')
 @pytest.mark.parametrize('value', ['1,234.56 EUR', '1 234.56 EUR'])
 def test_cost_with_thousands_separator(value):
     assert parse_money(value)[0] == 1234.56
