@@ -238,7 +238,8 @@ def plan_sizing(request, current=None, allow_shrink=False):
         raise AnsibleFilterError('product must be one of %s, got %r' % (', '.join(sorted(SIZABLE_ADDONS)), product))
     if not isinstance(allow_shrink, bool):
         raise AnsibleFilterError('allow_shrink must be true or false, got %r' % (allow_shrink,))
-    addons = request.get('addons') or {}
+    addons = request.get('addons')
+    addons = {} if addons is None else addons
     if not isinstance(addons, dict):
         raise AnsibleFilterError('addons must be a dictionary of addon name to sizing, got %r' % (addons,))
     known = SIZABLE_ADDONS[product]
