@@ -14,7 +14,7 @@ description:
   - Turns a license dict, as returned by the modules of this collection, into one line
     with its id, product, status, comment, addons and expiry.
 author:
-  - ispsystem.billmanager contributors
+  - ispsystem.billmanager maintainers (@ispsystem-community)
 options:
   _input:
     description: A license dict (RV(ispsystem.billmanager.isp_license#module:license)).

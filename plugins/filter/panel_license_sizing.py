@@ -263,17 +263,21 @@ def plan_sizing(request, current=None, allow_shrink=False):
     return result
 
 
-def _addon_name(field, product):
+def _addon_name(field, product, names=None):
     addon_id = field[len('addon_'):]
     if product == 'vmmanager6' and addon_id in ADDON_ALIASES:
         return ADDON_ALIASES[addon_id]
-    return addon_id
+    return (names or {}).get(addon_id, addon_id)
 
 
-def describe_calls(calls, before=None, product=None):
-    """Short words for the write calls of a run: ordered, nodes 3->4, suspended, renewed 1 period ..."""
+def describe_calls(calls, before=None, product=None, names=None):
+    """Short words for the write calls of a run: ordered, nodes 3->4, suspended, renewed 1 period ...
+
+    ``names`` maps addon ids (strings) to the names to show, such as {'55171': 'units'}.
+    """
     words = []
-    old = (before or {}).get('addons') or {}
+    names = dict(('%s' % key, value) for key, value in (names or {}).items())
+    old = dict((names.get(key, key), value) for key, value in ((before or {}).get('addons') or {}).items())
     renewals = 0
     for call in calls or []:
         func = call.get('func')
@@ -281,12 +285,10 @@ def describe_calls(calls, before=None, product=None):
         if func == 'platform.order.param':
             words.append('ordered')
         elif func == 'platform.edit':
-            for field in sorted(params):
-                if field.startswith('addon_'):
-                    name = _addon_name(field, product)
-                    words.append('%s %s->%s' % (name, old.get(name, '?'), params[field]))
-                elif field == 'comment':
-                    words.append('comment set to %r' % params[field])
+            changed = sorted((_addon_name(field, product, names), params[field]) for field in params if field.startswith('addon_'))
+            words.extend('%s %s->%s' % (name, old.get(name, '?'), value) for name, value in changed)
+            if 'comment' in params:
+                words.append('comment set to %r' % params['comment'])
         elif func == 'service.prolong':
             renewals += 1
         elif func in ('platform.suspend', 'platform.resume', 'platform.delete'):
@@ -305,8 +307,12 @@ def summary_line(run):
     lic = run.get('license')
     before = run.get('before')
     product = (lic or before or {}).get('product') or run.get('product')
+    names = run.get('addon_names') or {}
+    if not isinstance(names, dict):
+        raise AnsibleFilterError('addon_names must be a dictionary of addon id to name, got %r' % (names,))
+    names = dict(('%s' % key, value) for key, value in names.items())
     if lic:
-        addons = lic.get('addons') or {}
+        addons = dict((names.get(key, key), value) for key, value in (lic.get('addons') or {}).items())
         addon_text = ' '.join('%s=%s' % (name, addons[name]) for name in sorted(addons)) or 'no addons shown'
         if lic.get('expiredate'):
             expiry = 'expires %s (%s days left)' % (lic['expiredate'], lic.get('days_left'))
@@ -318,7 +324,7 @@ def summary_line(run):
         head = 'license %s %s deleted' % (before.get('id'), product)
     else:
         head = 'no license'
-    changes = describe_calls(run.get('calls'), before, product)
+    changes = describe_calls(run.get('calls'), before, product, names)
     if run.get('fact'):
         changes.append(run['fact'])
     if not changes:

@@ -57,8 +57,7 @@ def iter_rows(client, page_size=PAGE_SIZE):
             _check_complete(fetched, total if total is not None else fetched + 1)
             return
         seen_first_ids.add(first_id)
-        for row in rows:
-            yield row
+        yield from rows
         fetched += len(rows)
         if len(rows) != page_size or (total is not None and fetched >= total):
             return

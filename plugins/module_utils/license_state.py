@@ -19,6 +19,14 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import add_months
 
 
+def check_addon_counts(addons):
+    """Validate the counts of the ``addons`` option without knowing the product (no request needed)."""
+    for name, count in (addons or {}).items():
+        number = parse_int(count)
+        if number is None or number < 0 or isinstance(count, bool):
+            raise InvalidOptionError('addons: the count of %r must be a whole number >= 0, got %r' % ('%s' % name, count))
+
+
 def resolve_addons(addons, pricelist):
     """{addon id: count} from the ``addons`` option, validated for ``pricelist``."""
     if not addons:
@@ -114,11 +122,14 @@ def plan_change(current, state, comment, addons, today):
     if state == 'absent':
         return plan.add('platform.delete', {'elid': elid}, predict=_with_status('deleted'),
                         confirm=lambda found: found is None or found['status'] == 'deleted')
+    if status not in ('active', 'suspended', 'ordered', 'processing'):
+        raise InvalidOptionError('license %s has a status this collection does not know (%s, code %s); refusing to '
+                                 'act on it' % (elid, status, current['status_code']))
     resume = state == 'active' and status == 'suspended'
     suspend = state == 'suspended' and status == 'active'
     if state == 'suspended' and status in ('ordered', 'processing'):
         raise InvalidOptionError('license %s is still %s and cannot be suspended yet; rerun when it is active' % (elid, status))
-    if resume and current['expiredate'] and current['expiredate'] < today.isoformat():
+    if resume and current['expiredate'] and current['expiredate'] <= today.isoformat():
         raise InvalidOptionError('license %s expired on %s and cannot be resumed; renew it with '
                                  'ispsystem.billmanager.isp_license_prolong, which reactivates it' % (elid, current['expiredate']))
     if resume:

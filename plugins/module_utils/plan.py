@@ -94,7 +94,11 @@ def _execute(client, call, reread):
     except AmbiguousWriteError as exc:
         if call.confirm is not None and call.confirm(reread()):
             return None
-        if call.spends_money or call.confirm is None:
+        if call.confirm is None:
+            raise OutcomeUnknownError(
+                '%s. Its effect cannot be seen by reading the account, so it is not sent again: check the account '
+                'before rerunning.' % exc) from None
+        if call.spends_money:
             raise OutcomeUnknownError(
                 '%s. The state read afterwards does not show its effect, and a call that spends money is never '
                 'sent twice in one run: check the account, then rerun (the rerun reads the state first).' % exc) from None

@@ -19,6 +19,8 @@ import datetime
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, Plan
 
 RENEWAL_PERIODS = (1, 12)
+# How many renewals a plan is walked for at most: 100 years of monthly periods; past it, only "more" is told.
+MAX_WALK = 1200
 
 
 def add_months(day, months):
@@ -46,8 +48,11 @@ def check_renewable(lic):
                                  % (lic['id'], lic['status']))
 
 
-def renewal_dates(lic, period, today, min_days_left=None, until=None, force=False):
-    """The expiry dates after each renewal the target needs (empty when none is needed)."""
+def renewal_dates(lic, period, today, min_days_left=None, until=None, force=False, limit=MAX_WALK):
+    """The expiry dates after each renewal the target needs (empty when none is needed).
+
+    Stops after ``limit`` + 1 dates, so a far target is never walked to the end of the calendar.
+    """
     expiry = to_date(lic['expiredate'])
     suspended = lic['status'] == 'suspended'
     dates = []
@@ -57,6 +62,8 @@ def renewal_dates(lic, period, today, min_days_left=None, until=None, force=Fals
                 'license %s is suspended: BILLmanager renews a suspended license from the renewal date, so one run '
                 'buys one period at most for it, and the target needs more. Use a longer period, or resume the license '
                 'and rerun' % lic['id'])
+        if len(dates) > limit:
+            break
         new_expiry = add_months(today if suspended else expiry, period)
         if new_expiry <= expiry:
             raise InvalidOptionError(
@@ -76,12 +83,14 @@ def _target_reached(expiry, today, min_days_left, until):
 def plan_renewal(lic, period, today, min_days_left=None, until=None, force=False, max_periods=12):
     """The ``service.prolong`` calls that bring ``lic`` to the target, and the expiry after each."""
     check_renewable(lic)
-    dates = renewal_dates(lic, period, today, min_days_left, until, force)
+    dates = renewal_dates(lic, period, today, min_days_left, until, force, max(max_periods, MAX_WALK))
     if len(dates) > max_periods:
-        raise InvalidOptionError(
-            'reaching the target needs %d renewals of %d month(s) (expiry %s -> %s), more than max_periods=%d; '
-            'nothing was bought. Raise max_periods or use a longer period' % (len(dates), period, lic['expiredate'],
-                                                                            dates[-1].isoformat(), max_periods))
+        if len(dates) > MAX_WALK:
+            needed = 'more than %d renewals of %d month(s) (expiry %s)' % (MAX_WALK, period, lic['expiredate'])
+        else:
+            needed = '%d renewals of %d month(s) (expiry %s -> %s)' % (len(dates), period, lic['expiredate'], dates[-1].isoformat())
+        raise InvalidOptionError('reaching the target needs %s, more than max_periods=%d; nothing was bought. '
+                                 'Raise max_periods or use a longer period' % (needed, max_periods))
     plan = Plan()
     previous = lic['expiredate']
     for new_expiry in dates:

@@ -22,12 +22,15 @@ description:
     is never sent twice.
   - Renewals are the job of M(ispsystem.billmanager.isp_license_prolong).
 author:
-  - ispsystem.billmanager contributors
+  - ispsystem.billmanager maintainers (@ispsystem-community)
 extends_documentation_fragment:
   - ispsystem.billmanager.api
   - ispsystem.billmanager.api.actiongroup
   - ansible.builtin.action_common_attributes
 attributes:
+  platform:
+    platforms: all
+    details: The module talks to the BILLmanager API; run it where the API is reachable, usually the controller.
   check_mode:
     support: full
     details: Reads only, and returns the calls a real run would make.
@@ -35,6 +38,7 @@ attributes:
     support: full
     details: The license before and after (predicted in check mode).
   idempotent:
+    description: Whether a second run with the same options changes nothing.
     support: partial
     details:
       - Idempotent when the license is found by O(id) or O(comment).
@@ -233,7 +237,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors impor
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import PRODUCTS, parse_int
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import api_today, find_license, get_license
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
-    plan_change, plan_order, resolve_addons, wanted_pricelist,
+    check_addon_counts, plan_change, plan_order, resolve_addons, wanted_pricelist,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, apply_plan
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
@@ -251,6 +255,7 @@ class LicenseTask:
         self.params = module.params
         self.pricelist = wanted_pricelist(self.params['product'], self.params['pricelist'])
         self.plan = None
+        self.found_by_reread = None  # the license a re-read after a lost order answer found
 
     def failure_details(self):
         """What a failed run reports: the plan and how much of it was made before the failure."""
@@ -270,6 +275,7 @@ class LicenseTask:
             raise InvalidOptionError('comment must not be empty when it identifies the license')
         if params['wait_timeout'] < 0:
             raise InvalidOptionError('wait_timeout must be >= 0, got %s' % params['wait_timeout'])
+        check_addon_counts(params['addons'])
         if self.pricelist is not None:
             resolve_addons(params['addons'], self.pricelist)
 
@@ -309,7 +315,9 @@ class LicenseTask:
         return self.execute(plan, None, self.find_by_comment)
 
     def find_by_comment(self):
-        return find_license(self.client, None, self.params['comment'], self.pricelist)
+        found = find_license(self.client, None, self.params['comment'], self.pricelist)
+        self.found_by_reread = found
+        return found
 
     def execute(self, plan, before, reread):
         predicted = plan.predict(before) if plan else before
@@ -336,6 +344,8 @@ class LicenseTask:
                 extra['order_id'] = order_id
         if not self.params['skip_basket']:
             return None, extra
+        if new_id is None and self.found_by_reread is not None:
+            new_id = self.found_by_reread['id']  # the answer was lost; the confirming re-read found the license
         after = get_license(self.client, new_id) if new_id is not None else None
         if after is None:
             after = self.find_by_comment()
@@ -350,8 +360,8 @@ class LicenseTask:
         deadline = time.monotonic() + self.params['wait_timeout']
         while lic is not None and lic['status'] in ('ordered', 'processing'):
             if time.monotonic() >= deadline:
-                raise BillmgrError('license %s is still %s after wait_timeout=%ss' % (lic['id'], lic['status'],
-                                                                                  self.params['wait_timeout']))
+                raise BillmgrError('license %s is still %s after wait_timeout=%ss'
+                                   % (lic['id'], lic['status'], self.params['wait_timeout']))
             time.sleep(min(2.0, max(0.1, deadline - time.monotonic())))
             lic = get_license(self.client, lic['id'])
         return lic

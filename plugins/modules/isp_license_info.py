@@ -17,13 +17,15 @@ description:
     Without it, pages through the account's license list.
   - Never changes anything.
 author:
-  - ispsystem.billmanager contributors
+  - ispsystem.billmanager maintainers (@ispsystem-community)
 extends_documentation_fragment:
   - ispsystem.billmanager.api
   - ispsystem.billmanager.api.actiongroup
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.info_module
 attributes:
+  platform:
+    platforms: all
+    details: The module talks to the BILLmanager API; run it where the API is reachable, usually the controller.
   check_mode:
     support: full
     details: The module only reads.

@@ -20,12 +20,15 @@ description:
   - Every renewal spends money. O(max_periods) caps how many periods one run may buy; a plan that needs more fails
     before anything is bought. A renewal whose answer was lost is never sent again before the expiry is read back.
 author:
-  - ispsystem.billmanager contributors
+  - ispsystem.billmanager maintainers (@ispsystem-community)
 extends_documentation_fragment:
   - ispsystem.billmanager.api
   - ispsystem.billmanager.api.actiongroup
   - ansible.builtin.action_common_attributes
 attributes:
+  platform:
+    platforms: all
+    details: The module talks to the BILLmanager API; run it where the API is reachable, usually the controller.
   check_mode:
     support: full
     details: Reads only; returns the renewals a real run would buy and the predicted expiry.
@@ -33,6 +36,7 @@ attributes:
     support: full
     details: The license before and after (predicted in check mode).
   idempotent:
+    description: Whether a second run with the same options changes nothing.
     support: partial
     details: Idempotent with O(min_days_left) or O(until). With O(force=true) and no target, every run renews once.
 options:

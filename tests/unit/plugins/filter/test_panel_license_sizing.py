@@ -224,6 +224,8 @@ def test_describe_calls():
     assert describe_calls(calls, BEFORE, 'vmmanager6') == ['renewed 1 period', 'resumed', 'nodes 3->4', "comment set to 'x'"]
     assert describe_calls([{'func': 'platform.edit', 'params': {'addon_55171': 30}}], {'addons': {'55171': 20}},
                           'dcimanager6') == ['55171 20->30']
+    assert describe_calls([{'func': 'platform.edit', 'params': {'addon_55171': 30}}], {'addons': {'55171': 20}},
+                          'dcimanager6', {55171: 'units'}) == ['units 20->30']
     assert describe_calls([{'func': 'platform.order.param', 'params': {}}]) == ['ordered']
     assert describe_calls([{'func': 'platform.delete'}, {'func': 'other.func'}]) == ['deleted', 'other.func']
     assert describe_calls(None) == []
@@ -260,6 +262,17 @@ def test_summary_without_a_license():
     assert 'no addons shown, expiry not known yet' in summary_line({'host': 'h', 'license': no_expiry})
     with pytest.raises(AnsibleFilterError, match='panel_license_summary expects a dictionary'):
         summary_line('x')
+
+
+def test_summary_names_unpublished_addons():
+    dci_license = {'id': 103, 'product': 'dcimanager6', 'status': 'active', 'addons': {'55171': 30},
+                   'expiredate': '2027-03-15', 'days_left': 108}
+    line = summary_line({'host': 'dci-fra', 'before': dict(dci_license, addons={'55171': 20}), 'license': dci_license,
+                         'addon_names': {'55171': 'units'},
+                         'calls': [{'func': 'platform.edit', 'params': {'elid': 103, 'addon_55171': 30}}]})
+    assert line == 'dci-fra: license 103 dcimanager6 active, units=30, expires 2027-03-15 (108 days left); changed: units 20->30'
+    with pytest.raises(AnsibleFilterError, match='addon_names must be a dictionary'):
+        summary_line({'host': 'h', 'addon_names': ['units']})
 
 
 def test_filter_module_exposes_both_filters():

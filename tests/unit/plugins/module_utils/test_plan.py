@@ -1,0 +1,319 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""plan: predictions never touch the license read; apply_plan's order, lost answers and money safety.
+
+The writes go through the real client to a scripted transport, so "exactly one request" is counted
+on the wire, not on a stub.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
+    AmbiguousWriteError, InsufficientFundsError, TransportError,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
+    InvalidOptionError, OutcomeUnknownError, Plan, PlannedCall, apply_plan,
+)
+from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
+    FakeTransport, error_doc, expect, make_client, ok_doc,
+)
+
+BEFORE = {'id': 101, 'status': 'active', 'status_code': 2, 'comment': 'web', 'addons': {'nodes': 2, 'vms': 50}}
+
+
+def lost():
+    """What the transport raises when the request went out and no answer came back."""
+    return TransportError('connection reset by peer', sent=True)
+
+
+class Reread:
+    """A ``reread()`` that returns the given states in turn and counts its calls."""
+
+    def __init__(self, *states):
+        self.states = list(states)
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        if not self.states:
+            pytest.fail('reread() was called more often than expected', pytrace=False)
+        return self.states.pop(0)
+
+
+class Confirm:
+    """A ``confirm(found)`` with a fixed verdict that records what it was shown."""
+
+    def __init__(self, verdict):
+        self.verdict = verdict
+        self.seen = []
+
+    def __call__(self, found):
+        self.seen.append(found)
+        return self.verdict
+
+
+def scripted(script):
+    transport = FakeTransport(script)
+    return make_client(transport), transport
+
+
+def set_status(name):
+    def predict(lic):
+        lic['status'] = name
+        return lic
+    return predict
+
+
+def set_nodes(count):
+    def predict(lic):
+        lic['addons']['nodes'] = count  # mutates a nested dict on purpose: the copy must be deep
+        return lic
+    return predict
+
+
+# -- Plan ---------------------------------------------------------------------------------------------
+
+def test_predict_leaves_before_unchanged_and_shares_nothing_with_it():
+    before = copy.deepcopy(BEFORE)
+    plan = Plan().add('platform.edit', {'elid': 101, 'addon_55165': 5, 'sok': 'ok'}, predict=set_nodes(5))
+    plan.add('platform.suspend', {'elid': 101}, predict=set_status('suspended'))
+    after = plan.predict(before)
+    assert before == BEFORE
+    assert after == dict(BEFORE, status='suspended', addons={'nodes': 5, 'vms': 50})
+    assert after is not before
+    assert after['addons'] is not before['addons']
+
+
+def test_predict_applies_the_calls_in_order():
+    plan = Plan().add('platform.resume', {'elid': 101}, predict=set_status('active'))
+    plan.add('platform.suspend', {'elid': 101}, predict=set_status('suspended'))
+    assert plan.predict(dict(BEFORE, status='ordered'))['status'] == 'suspended'
+
+
+def test_predict_of_an_empty_plan_is_an_equal_copy():
+    before = copy.deepcopy(BEFORE)
+    after = Plan().predict(before)
+    assert after == BEFORE
+    assert after is not before
+    after['addons']['nodes'] = 9
+    assert before['addons']['nodes'] == 2
+
+
+def test_predict_from_nothing():
+    plan = Plan().add('platform.order.param', {'sok': 'ok'}, predict=lambda _before: {'id': None, 'status': 'active'})
+    assert plan.predict(None) == {'id': None, 'status': 'active'}
+
+
+def test_a_call_without_predict_changes_nothing():
+    call = PlannedCall('platform.edit', {'elid': 1})
+    assert call.predict(BEFORE) is BEFORE
+    assert call.confirm is None
+    assert call.spends_money is False
+
+
+def test_plan_length_truth_and_result():
+    plan = Plan()
+    assert not plan
+    assert len(plan) == 0
+    assert plan.as_result() == []
+    plan.add('platform.resume', {'elid': 101}).add('platform.edit', {'elid': 101, 'comment': 'x', 'sok': 'ok'})
+    assert plan
+    assert len(plan) == 2
+    assert plan.completed == 0
+    assert plan.as_result() == [{'func': 'platform.resume', 'params': {'elid': 101}},
+                                {'func': 'platform.edit', 'params': {'elid': 101, 'comment': 'x', 'sok': 'ok'}}]
+
+
+def test_the_result_is_a_copy_of_the_params():
+    params = {'elid': 101}
+    plan = Plan().add('platform.delete', params)
+    plan.as_result()[0]['params']['elid'] = 999
+    assert plan.calls[0].params == {'elid': 101}
+
+
+def test_invalid_option_error_is_a_value_error():
+    assert issubclass(InvalidOptionError, ValueError)
+
+
+# -- apply_plan: the normal path --------------------------------------------------------------------------
+
+def test_apply_makes_the_calls_in_order_and_never_rereads():
+    client, transport = scripted([
+        expect('platform.resume', {'elid': 101}).answer(ok_doc()),
+        expect('platform.edit', {'elid': 101, 'comment': 'new', 'sok': 'ok'}).answer(ok_doc()),
+        expect('platform.suspend', {'elid': 101}).answer(ok_doc(id=101)),
+    ])
+    plan = Plan().add('platform.resume', {'elid': 101}, confirm=Confirm(True))
+    plan.add('platform.edit', {'elid': 101, 'comment': 'new', 'sok': 'ok'}, confirm=Confirm(True))
+    plan.add('platform.suspend', {'elid': 101}, confirm=Confirm(True))
+    reread = Reread()
+    answers = apply_plan(client, plan, reread)
+    transport.assert_done()
+    assert transport.funcs == ['platform.resume', 'platform.edit', 'platform.suspend']
+    assert len(answers) == 3
+    assert answers[2].findtext('id') == '101'
+    assert reread.calls == 0
+    assert plan.completed == 3
+    assert all(not call.confirm.seen for call in plan.calls)
+
+
+def test_an_empty_plan_sends_nothing():
+    client, transport = scripted([])
+    plan = Plan()
+    assert apply_plan(client, plan, Reread()) == []
+    assert plan.completed == 0
+    transport.assert_done()
+
+
+def test_an_api_error_stops_the_plan_without_reread_or_resend():
+    client, transport = scripted([
+        expect('platform.edit', {'elid': 101, 'addon_55165': 5, 'sok': 'ok'}).answer(
+            error_doc('money', 'balance', 'Insufficient funds', balance='1.00', cost='9.00')),
+    ])
+    plan = Plan().add('platform.edit', {'elid': 101, 'addon_55165': 5, 'sok': 'ok'}, spends_money=True, confirm=Confirm(True))
+    plan.add('platform.suspend', {'elid': 101})
+    reread = Reread()
+    with pytest.raises(InsufficientFundsError):
+        apply_plan(client, plan, reread)
+    transport.assert_done()
+    assert reread.calls == 0
+    assert plan.completed == 0
+
+
+# -- apply_plan: after a lost answer ------------------------------------------------------------------------
+
+def test_lost_answer_confirmed_goes_on_with_none_and_no_resend():
+    client, transport = scripted([
+        expect('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}).raises(lost()),
+        expect('platform.edit', {'elid': 101, 'comment': 'x', 'sok': 'ok'}).answer(ok_doc()),
+    ])
+    confirm = Confirm(True)
+    seen = {'id': 101, 'expiredate': '2027-01-01'}
+    plan = Plan().add('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}, spends_money=True, confirm=confirm)
+    plan.add('platform.edit', {'elid': 101, 'comment': 'x', 'sok': 'ok'}, confirm=Confirm(True))
+    reread = Reread(seen)
+    answers = apply_plan(client, plan, reread)
+    transport.assert_done()
+    assert transport.funcs == ['service.prolong', 'platform.edit']
+    assert answers[0] is None
+    assert answers[1] is not None
+    assert reread.calls == 1
+    assert confirm.seen == [seen]
+    assert plan.completed == 2
+
+
+def test_lost_answer_of_a_money_call_not_confirmed_fails_after_one_request():
+    client, transport = scripted([
+        expect('platform.resume', {'elid': 101}).answer(ok_doc()),
+        expect('platform.order.param', {'sok': 'ok'}, subset=True).raises(lost()),
+    ])
+    plan = Plan().add('platform.resume', {'elid': 101})
+    plan.add('platform.order.param', {'sok': 'ok', 'pricelist': 55163}, spends_money=True, confirm=Confirm(False))
+    plan.add('platform.suspend', {'elid': 101})
+    reread = Reread(None)
+    with pytest.raises(OutcomeUnknownError) as info:
+        apply_plan(client, plan, reread)
+    transport.assert_done()
+    assert transport.funcs == ['platform.resume', 'platform.order.param']
+    assert reread.calls == 1
+    assert plan.completed == 1
+    message = '%s' % info.value
+    assert 'platform.order.param' in message
+    assert 'check the account' in message
+    assert 'never sent twice' in message
+
+
+def test_lost_answer_of_a_free_call_not_confirmed_is_resent_once():
+    client, transport = scripted([
+        expect('platform.suspend', {'elid': 101}).raises(lost()),
+        expect('platform.suspend', {'elid': 101}).answer(ok_doc(id=101)),
+        expect('platform.delete', {'elid': 102}).answer(ok_doc()),
+    ])
+    confirm = Confirm(False)
+    plan = Plan().add('platform.suspend', {'elid': 101}, confirm=confirm)
+    plan.add('platform.delete', {'elid': 102}, confirm=Confirm(True))
+    reread = Reread(dict(BEFORE))
+    answers = apply_plan(client, plan, reread)
+    transport.assert_done()
+    assert transport.funcs == ['platform.suspend', 'platform.suspend', 'platform.delete']
+    assert answers[0].findtext('id') == '101'
+    assert reread.calls == 1
+    assert confirm.seen == [BEFORE]
+    assert plan.completed == 2
+
+
+def test_a_resend_whose_answer_is_lost_too_is_not_sent_a_third_time():
+    client, transport = scripted([
+        expect('platform.suspend', {'elid': 101}).raises(lost()),
+        expect('platform.suspend', {'elid': 101}).raises(lost()),
+    ])
+    plan = Plan().add('platform.suspend', {'elid': 101}, confirm=Confirm(False))
+    reread = Reread(dict(BEFORE))
+    with pytest.raises(AmbiguousWriteError):
+        apply_plan(client, plan, reread)
+    transport.assert_done()
+    assert transport.funcs == ['platform.suspend', 'platform.suspend']
+    assert reread.calls == 1
+    assert plan.completed == 0
+
+
+@pytest.mark.parametrize('spends_money', [True, False], ids=['money', 'free'])
+def test_a_call_that_cannot_confirm_is_never_resent(spends_money):
+    client, transport = scripted([expect('platform.order.param', {'skipbasket': 'off'}).raises(lost())])
+    plan = Plan().add('platform.order.param', {'skipbasket': 'off'}, spends_money=spends_money)
+    reread = Reread()
+    with pytest.raises(OutcomeUnknownError):
+        apply_plan(client, plan, reread)
+    transport.assert_done()
+    assert transport.funcs == ['platform.order.param']
+    assert plan.completed == 0
+
+
+def test_a_5xx_answer_to_a_write_is_a_lost_answer():
+    client, transport = scripted([
+        expect('service.prolong', {'elid': 101, 'period': 12, 'sok': 'ok'}).answer(b'<html>502</html>', status=502),
+    ])
+    confirm = Confirm(False)
+    plan = Plan().add('service.prolong', {'elid': 101, 'period': 12, 'sok': 'ok'}, spends_money=True, confirm=confirm)
+    reread = Reread(dict(BEFORE))
+    with pytest.raises(OutcomeUnknownError) as info:
+        apply_plan(client, plan, reread)
+    transport.assert_done()
+    assert len(transport.requests) == 1
+    assert confirm.seen == [BEFORE]
+    assert 'HTTP 502' in '%s' % info.value
+
+
+def test_a_write_that_never_left_is_retried_by_the_client_not_confirmed():
+    client, transport = scripted([
+        expect('platform.delete', {'elid': 101}).raises(TransportError('connection refused', sent=False)),
+        expect('platform.delete', {'elid': 101}).answer(ok_doc()),
+    ])
+    plan = Plan().add('platform.delete', {'elid': 101}, confirm=Confirm(True))
+    reread = Reread()
+    apply_plan(client, plan, reread)
+    transport.assert_done()
+    assert reread.calls == 0
+    assert plan.completed == 1
+
+
+def test_completed_counts_the_calls_made_before_a_failure():
+    client, transport = scripted([
+        expect('platform.resume', {'elid': 101}).answer(ok_doc()),
+        expect('platform.edit', {'elid': 101, 'addon_55165': 3, 'sok': 'ok'}).answer(ok_doc()),
+        expect('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}).raises(lost()),
+    ])
+    plan = Plan().add('platform.resume', {'elid': 101})
+    plan.add('platform.edit', {'elid': 101, 'addon_55165': 3, 'sok': 'ok'}, spends_money=True)
+    plan.add('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}, spends_money=True, confirm=Confirm(False))
+    plan.add('platform.suspend', {'elid': 101})
+    with pytest.raises(OutcomeUnknownError):
+        apply_plan(client, plan, Reread(dict(BEFORE)))
+    transport.assert_done()
+    assert plan.completed == 2

@@ -1,0 +1,407 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""isp_license: order, check mode, idempotency, resize, lost answers, refusals; the HTTP conversation is scripted.
+
+Every test writes down the whole conversation: a request more or less than the script fails the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError
+from ansible_collections.ispsystem.billmanager.plugins.modules import isp_license
+from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
+    error_doc, expect, ok_doc,
+)
+from ansible_collections.ispsystem.billmanager.tests.unit.plugins.modules.module_harness import (
+    AUTH, DATE, USER, ModuleRun, license_row, list_page, read_one, serialized,
+)
+
+ORDER = {
+    'clicked_button': 'finish', 'sok': 'ok', 'skipbasket': 'on', 'pricelist': 55163, 'period': 1, 'autoprolong': '1',
+    'comment': 'web-new', 'addon_55164': 200, 'addon_55165': 3,
+}
+ORDER_ARGS = dict(AUTH, product='vmmanager6', comment='web-new', addons={'nodes': 3, 'vms': 200}, autoprolong='1')
+NEW_LICENSE = dict(status=2, comment='web-new', createdate='2026-11-27', expiredate='2026-12-27', autoprolong=1,
+                   addons={55165: 3, 55164: 200})
+OTHER = license_row(101, comment='web-old')
+
+
+def read_new(**changes):
+    """A step: the read of the new license 201, with ``changes`` to its fields."""
+    fields = dict(NEW_LICENSE)
+    fields.update(changes)
+    return read_one(201, **fields)
+
+
+def order_step(params=None):
+    return expect('platform.order.param', dict(ORDER, **(params or {})))
+
+
+def order_answer(license_id=201, order_id=9001):
+    return ok_doc(func='platform.order.param', id=license_id, **{'billorder.id': order_id})
+
+
+def lost(message='connection reset by peer'):
+    return TransportError(message, sent=True)
+
+
+def run_of(monkeypatch, script, **kwargs):
+    return ModuleRun(monkeypatch, isp_license, script, **kwargs)
+
+
+# -- ordering -----------------------------------------------------------------------------------------------
+
+def test_order_by_comment(monkeypatch):
+    run = run_of(monkeypatch, [
+        list_page(OTHER, license_row(102, comment='web-new', status=4)),  # a deleted namesake does not count
+        order_step().answer(order_answer(), headers=DATE),
+        read_new(),
+    ])
+    result = run(ORDER_ARGS)
+    run.transport.assert_done()
+    assert result['changed'] is True
+    assert result['calls'] == [{'func': 'platform.order.param', 'params': ORDER}]
+    assert result['order_id'] == 9001
+    lic = result['license']
+    assert (lic['id'], lic['status'], lic['comment'], lic['product']) == (201, 'active', 'web-new', 'vmmanager6')
+    assert lic['addons'] == {'nodes': 3, 'vms': 200}
+    assert (lic['expiredate'], lic['days_left']) == ('2026-12-27', 30)
+    assert 'warnings' not in result
+    assert 'diff' not in result
+
+
+def test_check_mode_reads_only_and_plans_what_the_real_run_does(monkeypatch):
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        list_page(OTHER),
+        order_step().answer(order_answer(), headers=DATE),
+        read_new(),
+    ])
+    checked = run(ORDER_ARGS, check_mode=True, diff=True)
+    assert run.transport.funcs == ['platform']
+    real = run(ORDER_ARGS, diff=True)
+    run.transport.assert_done()
+    assert checked['changed'] is True
+    assert checked['calls'] == real['calls']
+    assert 'order_id' not in checked
+    predicted, found = checked['license'], real['license']
+    assert predicted['id'] is None
+    for key in ('product', 'pricelist', 'status', 'status_code', 'comment', 'createdate', 'expiredate', 'days_left',
+                'autoprolong', 'addons'):
+        assert predicted[key] == found[key], key
+    assert checked['diff'] == {'before': {}, 'after': predicted}
+    assert real['diff'] == {'before': {}, 'after': found}
+
+
+def test_check_mode_dates_the_new_license_by_the_server(monkeypatch):
+    """Not by the local date (1999-01-01 here) nor the machine's: the server says 2027-03-15."""
+    run = run_of(monkeypatch, [list_page(OTHER, headers={'Date': 'Mon, 15 Mar 2027 09:00:00 GMT'})])
+    predicted = run(dict(ORDER_ARGS, period='12'), check_mode=True)['license']
+    run.transport.assert_done()
+    assert (predicted['createdate'], predicted['expiredate'], predicted['days_left']) == ('2027-03-15', '2028-03-15', 366)
+
+
+def test_an_order_whose_license_is_still_being_made_is_waited_for(monkeypatch):
+    clock = {'now': 0.0}
+
+    class FakeTime:
+        @staticmethod
+        def monotonic():
+            return clock['now']
+
+        @staticmethod
+        def sleep(seconds):
+            clock['now'] += seconds
+
+    monkeypatch.setattr(isp_license, 'time', FakeTime)
+    run = run_of(monkeypatch, [
+        list_page(),
+        order_step().answer(order_answer(), headers=DATE),
+        read_new(status=5),
+        read_new(),
+    ])
+    result = run(ORDER_ARGS)
+    run.transport.assert_done()
+    assert result['license']['status'] == 'active'
+    assert 0 < clock['now'] <= 2.0
+
+
+def test_no_wait_returns_the_license_as_read(monkeypatch):
+    run = run_of(monkeypatch, [
+        list_page(),
+        order_step().answer(order_answer(), headers=DATE),
+        read_new(status=5),
+    ])
+    result = run(dict(ORDER_ARGS, wait=False))
+    run.transport.assert_done()
+    assert result['license']['status'] == 'processing'
+
+
+def test_order_into_the_cart_warns_in_check_mode_and_in_a_real_run(monkeypatch):
+    params = dict(ORDER, skipbasket='off')
+    run = run_of(monkeypatch, [
+        list_page(),
+        list_page(),
+        order_step(params).answer(ok_doc(func='platform.order.param', **{'billorder.id': 9002}), headers=DATE),
+    ])
+    args = dict(ORDER_ARGS, skip_basket=False)
+    checked = run(args, check_mode=True)
+    real = run(args)
+    run.transport.assert_done()
+    for result in (checked, real):
+        assert result['changed'] is True
+        assert result['license'] is None
+        assert result['calls'] == [{'func': 'platform.order.param', 'params': params}]
+        assert len(result['warnings']) == 1
+        assert 'skip_basket=false' in result['warnings'][0]
+        assert 'not idempotent' in result['warnings'][0]
+    assert real['order_id'] == 9002
+
+
+# -- idempotency and changes ----------------------------------------------------------------------------------
+
+def test_rerun_by_id_is_exactly_one_request(monkeypatch):
+    run = run_of(monkeypatch, [read_new()])
+    result = run(dict(AUTH, id=201, comment='web-new', product='vmmanager6', addons={'nodes': 3, 'vms': 200},
+                      state='active'), diff=True)
+    run.transport.assert_done()
+    assert len(run.transport.requests) == 1
+    assert result['changed'] is False
+    assert result['calls'] == []
+    assert result['license']['id'] == 201
+    assert result['diff']['before'] == result['diff']['after']
+
+
+def test_rerun_by_comment_lists_then_reads_the_addons(monkeypatch):
+    run = run_of(monkeypatch, [list_page(OTHER, license_row(201, comment='web-new')), read_new()])
+    result = run(ORDER_ARGS)
+    run.transport.assert_done()
+    assert result['changed'] is False
+    assert result['calls'] == []
+
+
+def test_resize_is_one_edit_with_only_the_changed_addon(monkeypatch):
+    run = run_of(monkeypatch, [
+        read_new(),
+        expect('platform.edit', {'elid': 201, 'addon_55165': 4, 'sok': 'ok'}).answer(ok_doc(), headers=DATE),
+        read_new(addons={55165: 4, 55164: 200}),
+    ])
+    result = run(dict(AUTH, id=201, addons={'nodes': 4, 'vms': 200}), diff=True)
+    run.transport.assert_done()
+    assert result['changed'] is True
+    assert result['calls'] == [{'func': 'platform.edit', 'params': {'elid': 201, 'addon_55165': 4, 'sok': 'ok'}}]
+    assert result['license']['addons'] == {'nodes': 4, 'vms': 200}
+    assert result['diff']['before']['addons'] == {'nodes': 3, 'vms': 200}
+    assert result['diff']['after']['addons'] == {'nodes': 4, 'vms': 200}
+
+
+def test_diff_in_check_mode_predicts_the_change(monkeypatch):
+    run = run_of(monkeypatch, [read_new()])
+    result = run(dict(AUTH, id=201, comment='renamed', addons={'vms': 150}, state='suspended'), check_mode=True, diff=True)
+    run.transport.assert_done()
+    assert [call['func'] for call in result['calls']] == ['platform.edit', 'platform.suspend']
+    assert result['calls'][0]['params'] == {'elid': 201, 'comment': 'renamed', 'addon_55164': 150, 'sok': 'ok'}
+    before, after = result['diff']['before'], result['diff']['after']
+    assert (before['comment'], before['addons'], before['status']) == ('web-new', {'nodes': 3, 'vms': 200}, 'active')
+    assert (after['comment'], after['addons'], after['status']) == ('renamed', {'nodes': 3, 'vms': 150}, 'suspended')
+    assert result['license'] == after
+
+
+def test_suspend_then_resume_by_id(monkeypatch):
+    run = run_of(monkeypatch, [
+        read_new(),
+        expect('platform.suspend', {'elid': 201}).answer(ok_doc(), headers=DATE),
+        read_new(status=3),
+        read_new(status=3),
+        expect('platform.resume', {'elid': 201}).answer(ok_doc(), headers=DATE),
+        read_new(),
+    ])
+    suspended = run(dict(AUTH, id=201, state='suspended'))
+    resumed = run(dict(AUTH, id=201, state='active'))
+    run.transport.assert_done()
+    assert (suspended['changed'], suspended['license']['status']) == (True, 'suspended')
+    assert (resumed['changed'], resumed['license']['status']) == (True, 'active')
+
+
+def test_delete_and_rerun(monkeypatch):
+    run = run_of(monkeypatch, [
+        list_page(license_row(201, comment='web-new')),
+        expect('platform.delete', {'elid': 201}).answer(ok_doc(), headers=DATE),
+        read_new(status=4),
+        list_page(license_row(201, comment='web-new', status=4)),
+    ])
+    args = dict(AUTH, product='vmmanager6', comment='web-new', state='absent')
+    deleted = run(args)
+    again = run(args)
+    run.transport.assert_done()
+    assert deleted['calls'] == [{'func': 'platform.delete', 'params': {'elid': 201}}]
+    assert deleted['license']['status'] == 'deleted'
+    assert (again['changed'], again['calls'], again['license']) == (False, [], None)
+
+
+# -- lost answers -----------------------------------------------------------------------------------------------
+
+def test_lost_order_answer_found_again_by_comment(monkeypatch):
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().raises(lost()),
+        list_page(OTHER, license_row(201, comment='web-new')),  # reread: the order happened
+        read_new(),  # the license reported: read by the id the re-read found, no second list
+    ])
+    result = run(ORDER_ARGS)
+    run.transport.assert_done()
+    assert run.count('platform.order.param') == 1
+    assert result['changed'] is True
+    assert result['license']['id'] == 201
+    assert result['calls'] == [{'func': 'platform.order.param', 'params': ORDER}]
+    assert 'order_id' not in result
+
+
+def test_lost_order_answer_and_nothing_found_fails_without_a_second_order(monkeypatch):
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().raises(lost()),
+        list_page(OTHER),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert run.count('platform.order.param') == 1
+    assert 'platform.order.param' in result['msg']
+    assert 'check the account' in result['msg']
+    assert result['calls'] == [{'func': 'platform.order.param', 'params': ORDER}]
+    assert result['calls_completed'] == 0
+
+
+def test_lost_answer_of_an_edit_confirmed_by_the_reread(monkeypatch):
+    resized = {55165: 5, 55164: 200}
+    run = run_of(monkeypatch, [
+        read_new(),
+        expect('platform.edit', {'elid': 201, 'addon_55165': 5, 'sok': 'ok'}).answer(b'<html>504</html>', status=504),
+        read_new(addons=resized),
+        read_new(addons=resized),
+    ])
+    result = run(dict(AUTH, id=201, addons={'nodes': 5}))
+    run.transport.assert_done()
+    assert run.count('platform.edit') == 4  # three reads and one write
+    assert result['changed'] is True
+    assert result['license']['addons'] == {'nodes': 5, 'vms': 200}
+
+
+# -- refusals ----------------------------------------------------------------------------------------------------
+
+def test_insufficient_funds_fails_with_balance_and_cost(monkeypatch):
+    run = run_of(monkeypatch, [
+        list_page(),
+        order_step().answer(error_doc('money', 'balance', 'Insufficient funds', balance='10.00', cost='45.00'), headers=DATE),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert 'Insufficient funds' in result['msg']
+    assert 'balance 10.00' in result['msg']
+    assert 'cost 45.00' in result['msg']
+    assert result['api_error'] == {'error_type': 'money', 'error_object': 'balance'}
+    assert result['calls_completed'] == 0
+    assert 'license' not in result
+
+
+def test_id_not_found_fails_without_an_order(monkeypatch):
+    run = run_of(monkeypatch, [
+        expect('platform.edit', {'elid': 999}).answer(error_doc('missed', 'elid', 'Object not found', value='999')),
+    ])
+    result = run(dict(ORDER_ARGS, id=999), fails=True)
+    run.transport.assert_done()
+    assert 'license id 999 was not found' in result['msg']
+    assert 'never ordered' in result['msg']
+    assert result['calls'] == []
+
+
+def test_comment_matching_two_licenses_fails_listing_both(monkeypatch):
+    run = run_of(monkeypatch, [list_page(license_row(201, comment='web-new'), OTHER, license_row(305, comment='web-new'))])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert "comment 'web-new' matches 2 licenses (ids 201, 305)" in result['msg']
+    assert result['calls'] == []
+
+
+def test_state_suspended_never_orders(monkeypatch):
+    run = run_of(monkeypatch, [list_page(OTHER)])
+    result = run(dict(ORDER_ARGS, state='suspended'), fails=True)
+    run.transport.assert_done()
+    assert "no license matches comment 'web-new'; state=suspended never orders one" in result['msg']
+
+
+def test_absent_and_missing_changes_nothing(monkeypatch):
+    run = run_of(monkeypatch, [list_page(OTHER)])
+    result = run(dict(ORDER_ARGS, state='absent'), diff=True)
+    run.transport.assert_done()
+    assert (result['changed'], result['calls'], result['license']) == (False, [], None)
+    assert result['diff'] == {'before': {}, 'after': {}}
+
+
+def test_a_license_of_another_product_is_refused(monkeypatch):
+    run = run_of(monkeypatch, [read_new()])
+    result = run(dict(AUTH, id=201, product='dcimanager6'), fails=True)
+    run.transport.assert_done()
+    assert 'license 201 is of pricelist 55163 (vmmanager6), not dcimanager6' in result['msg']
+
+
+def test_an_expired_suspended_license_is_not_resumed(monkeypatch):
+    run = run_of(monkeypatch, [read_new(status=3, expiredate='2026-11-20')])
+    result = run(dict(AUTH, id=201, state='active'), fails=True)
+    run.transport.assert_done()
+    assert 'expired on 2026-11-20' in result['msg']
+
+
+@pytest.mark.parametrize('args, fragment', [
+    ({}, 'one of id or comment is required'),
+    ({'comment': 'web-new'}, 'product (vmmanager6, dcimanager6) or pricelist is required'),
+    ({'comment': '', 'product': 'vmmanager6'}, 'comment must not be empty'),
+    ({'id': 201, 'wait_timeout': -1}, 'wait_timeout must be >= 0'),
+    ({'comment': 'x', 'product': 'vmmanager6', 'addons': {'cpus': 1}}, "'cpus' is not an addon of vmmanager6"),
+    ({'comment': 'x', 'product': 'vmmanager6', 'addons': {'nodes': -1}}, "the count of 'nodes' must be a whole number"),
+    ({'comment': 'x', 'product': 'vmmanager6', 'state': 'gone'}, 'state'),
+    ({'comment': 'x', 'product': 'vmmanager6', 'period': '6'}, 'period'),
+    ({'comment': 'x', 'product': 'vmmanager6', 'pricelist': 55163}, 'mutually exclusive'),
+])
+def test_bad_input_fails_before_any_request(monkeypatch, args, fragment):
+    run = run_of(monkeypatch, [])
+    result = run(dict(AUTH, **args), fails=True)
+    assert fragment in result['msg']
+    assert run.transport.requests == []
+    run.transport.assert_done()
+
+
+# -- the password -------------------------------------------------------------------------------------------------
+
+SECRET = 'Zq9:p@ss&word=1'
+
+
+def secret_runs():
+    """(name, script, args, fails): runs whose results must not contain the password anywhere."""
+    echo = 'Invalid password %s for %s' % (SECRET, USER)
+    return [
+        ('order', [list_page(), order_step().answer(order_answer(), headers=DATE), read_new()],
+         ORDER_ARGS, False, False),
+        ('check', [list_page()], ORDER_ARGS, False, True),
+        ('resize', [read_new(),
+                    expect('platform.edit', {'elid': 201, 'addon_55165': 4, 'sok': 'ok'}).answer(ok_doc()),
+                    read_new()], dict(AUTH, id=201, addons={'nodes': 4}), False, False),
+        ('api-error', [list_page(), order_step().answer(error_doc('auth', 'badpassword', echo, value=SECRET))],
+         ORDER_ARGS, True, False),
+        ('lost', [list_page(), order_step().raises(lost('reset while sending authinfo=%s:%s' % (USER, SECRET))),
+                  list_page()], ORDER_ARGS, True, False),
+    ]
+
+
+@pytest.mark.parametrize('name, script, args, fails, check_mode', secret_runs(), ids=[item[0] for item in secret_runs()])
+def test_the_password_never_appears_in_a_result(monkeypatch, name, script, args, fails, check_mode):
+    run = run_of(monkeypatch, script, authinfo='%s:%s' % (USER, SECRET))
+    result = run(dict(args, api_password=SECRET), fails=fails, check_mode=check_mode, diff=True)
+    run.transport.assert_done()
+    text = serialized(result)
+    assert SECRET not in text, name
+    assert '"authinfo"' not in text
