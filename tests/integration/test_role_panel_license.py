@@ -219,8 +219,8 @@ def test_grow_with_the_group_and_never_shrink_unless_allowed(emulator_factory, t
     # A fourth node joins the group: one platform.edit raises the nodes addon (and the VMs the new node plans).
     run = run_role(emulator, tmp_path, inventory(facts_dir, nodes=4, panels=panels), "grow")
     assert run.rc == 0, run.describe()
-    assert writes(take_log(emulator)) == [("platform.edit", {"elid": "500", "addon_%s" % NODES: "4", "addon_%s" % VMS: "150",
-                                                              "sok": "ok"})]
+    grown = {"elid": "500", "addon_%s" % NODES: "4", "addon_%s" % VMS: "150", "sok": "ok"}
+    assert writes(take_log(emulator)) == [("platform.edit", grown)]
     assert "changed: nodes 3->4, vms 120->150" in run.summary("vm-fra1")
 
     # Two nodes leave: nothing is lowered, and the summary says why.
