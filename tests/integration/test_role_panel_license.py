@@ -161,7 +161,7 @@ def test_check_mode_then_order_then_idempotent_rerun(emulator_factory, tmp_path,
     inv = inventory(facts_dir)
 
     # Check mode: every host reports the order it would place; nothing is written anywhere.
-    run = run_role(emulator, tmp_path, inv, "check", check=True)
+    run = run_role(emulator, tmp_path, inv, "check", check=True, diff=True)
     assert run.rc == 0, run.describe()
     assert writes(take_log(emulator)) == []
     assert emulator.snapshot()["licenses"] == []
@@ -171,7 +171,10 @@ def test_check_mode_then_order_then_idempotent_rerun(emulator_factory, tmp_path,
     assert [call["func"] for call in order["calls"]] == ["platform.order.param"]
     assert order["calls"][0]["params"]["addon_%s" % NODES] == 3
     assert order["calls"][0]["params"]["addon_%s" % VMS] == 120  # 3 nodes: 40 + 40 + 20 VMs, +20 %, step 10
+    assert order["diff"]["before"] == {} and order["diff"]["after"]["addons"] == {"nodes": 3, "vms": 120}
+    assert run.license_fact("vm-fra1")["id"] is None  # predicted: the license that would be ordered
     assert "would change: ordered (check mode, nothing written)" in run.summary("vm-fra1")
+    assert "dci-fra: license (new) dcimanager6 active, units=15," in run.summary("dci-fra")
 
     # First run: one correctly sized order per panel host, and the license id kept on each host.
     run = run_role(emulator, tmp_path, inv, "order")
