@@ -8,6 +8,7 @@
 #   make venv         .venv with requirements.txt + test-requirements.txt (idempotent, stamp file)
 #   make collection   build/ansible_collections/ispsystem/billmanager = copy of the tracked + untracked-not-ignored files
 #   make sanity       ansible-test sanity in the laid-out collection (its "changelog" test lints changelogs/)
+#   make lint         ansible-lint (production profile) on the role and the example playbooks
 #   make units        pytest tests/unit
 #   make integration  pytest tests/integration (playbooks against the emulator)
 #   make test         sanity, units, integration (in that order)
@@ -37,7 +38,7 @@ GET_PIP_CACHE_DIR := $(HOME)/.ansible/test/cache
 
 PYTEST := $(VENV_BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: venv collection ansible-test-get-pip sanity units integration test demo clean
+.PHONY: venv collection ansible-test-get-pip sanity lint units integration test demo clean
 
 venv: $(VENV_STAMP)
 
@@ -86,9 +87,15 @@ units: venv
 integration: venv collection
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(PYTEST) tests/integration
 
-# Sequential on purpose (also under make -j): sanity, then units, then integration.
+# ansible-lint, production profile, on the role and the example playbooks.
+lint: venv collection
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/ansible-lint --offline --profile production \
+	  roles/panel_license docs/panel_license docs/demo
+
+# Sequential on purpose (also under make -j): sanity, lint, then units, then integration.
 test:
 	$(MAKE) --no-print-directory sanity
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory units
 	$(MAKE) --no-print-directory integration
 

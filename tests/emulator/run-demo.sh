@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# `make demo`: start the BILLmanager emulator on a free loopback port, run docs/demo/demo.yml
-# against it, and always stop the emulator. Exits with the playbook's exit code.
+# `make demo`: start the BILLmanager emulator on a free loopback port, run docs/demo/demo.yml (a license's
+# whole life) and then docs/panel_license/demo.yml (the role) against it, and always stop the emulator. Exits with the playbook's exit code.
 # Expects python3 and ansible-playbook of the project venv first on PATH and
 # ANSIBLE_COLLECTIONS_PATH pointing at the laid-out collection (the Makefile sets both).
 # DEMO_PLAYBOOK overrides the playbook; arguments are passed on to ansible-playbook.
@@ -57,9 +57,16 @@ fi
 port=$(cat "$port_file")
 echo "BILLmanager emulator listening on http://127.0.0.1:$port/manager/billmgr (pid $emulator_pid)"
 
+export BILLMGR_API_URL="http://127.0.0.1:$port/manager/billmgr"
+export BILLMGR_API_USER=demo
+export BILLMGR_API_PASSWORD=demo-secret
+
 status=0
-BILLMGR_API_URL="http://127.0.0.1:$port/manager/billmgr" \
-BILLMGR_API_USER=demo \
-BILLMGR_API_PASSWORD=demo-secret \
-    ansible-playbook "$playbook" "$@" || status=$?
+# The demo plays on the implicit localhost (the venv's Python); its "no inventory" warnings are noise here.
+ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ansible-playbook "$playbook" "$@" || status=$?
+if [ "$status" -eq 0 ] && [ -z "${DEMO_PLAYBOOK:-}" ]; then
+    echo
+    echo "=== The panel_license role: license a VMmanager 6 cluster and a DCImanager 6 location from the inventory ==="
+    ansible-playbook -i docs/panel_license/inventory.yml docs/panel_license/demo.yml "$@" || status=$?
+fi
 exit "$status"

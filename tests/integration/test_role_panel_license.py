@@ -30,6 +30,17 @@ PLAY = """---
   roles:
     - ispsystem.billmanager.panel_license
 """
+PLAY_WITH_MODULE_DEFAULTS = """---
+- name: License the panel hosts, credentials from module_defaults
+  hosts: panels
+  gather_facts: false
+  module_defaults:
+    group/ispsystem.billmanager.billmanager:
+      api_user: demo
+      api_password: demo-secret
+  roles:
+    - ispsystem.billmanager.panel_license
+"""
 
 NODES, VMS, SERVERS = "55165", "55164", "55171"
 
@@ -101,14 +112,15 @@ class RoleRun(PlaybookResult):
         return dict((r["host"], r["result"].get("msg", "")) for r in self.tasks if r["status"] == "failed")
 
 
-def run_role(emulator, tmp_path: Path, inv: dict, name: str, check=False, diff=False, extra_vars=None) -> RoleRun:
-    """ansible-playbook PLAY with ``inv`` against ``emulator`` (credentials from the BILLMGR_* environment)."""
+def run_role(emulator, tmp_path: Path, inv: dict, name: str, check=False, diff=False, extra_vars=None, play=PLAY,
+             env=None) -> RoleRun:
+    """ansible-playbook ``play`` with ``inv`` against ``emulator`` (credentials from the BILLMGR_* environment)."""
     workdir = tmp_path / name
     workdir.mkdir(parents=True)
     inventory_file = workdir / "inventory.json"
     inventory_file.write_text(json.dumps(inv, indent=1), encoding="utf-8")
     playbook = workdir / "playbook.yml"
-    playbook.write_text(PLAY, encoding="utf-8")
+    playbook.write_text(play, encoding="utf-8")
     all_vars = emulator_vars(emulator)
     all_vars.update(extra_vars or {})
     vars_file = workdir / "extra-vars.json"
@@ -119,7 +131,7 @@ def run_role(emulator, tmp_path: Path, inv: dict, name: str, check=False, diff=F
     if diff:
         cmd.append("--diff")
     cmd.append(str(playbook))
-    env = playbook_env(emulator, require_collection(), workdir)
+    env = playbook_env(emulator, require_collection(), workdir, env)
     proc = subprocess.run(cmd, cwd=str(workdir), env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=600, check=False)
     results = Path(env["BILLMGR_TEST_RESULTS_FILE"])
@@ -300,10 +312,13 @@ def test_a_stored_id_that_no_longer_exists_fails_and_orders_nothing(emulator_fac
     assert writes(take_log(emulator)) == []
 
     # The documented recovery: remove the fact file; the license is found again by its comment, nothing is bought.
+    # (Credentials from module_defaults this time: they win over a wrong password in the environment.)
     stale.unlink()
-    run = run_role(emulator, tmp_path, inventory(facts_dir, panels=("vm-fra1",)), "recovered")
+    run = run_role(emulator, tmp_path, inventory(facts_dir, panels=("vm-fra1",)), "recovered", play=PLAY_WITH_MODULE_DEFAULTS,
+                   env={"BILLMGR_API_USER": "nobody", "BILLMGR_API_PASSWORD": "wrong"})
     assert run.rc == 0, run.describe()
-    assert writes(take_log(emulator)) == []
+    log = take_log(emulator)
+    assert writes(log) == [] and set(entry["user"] for entry in log) == {"demo"}
     assert json.loads(stale.read_text(encoding="utf-8"))["id"] == 700
 
 
