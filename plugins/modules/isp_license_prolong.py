@@ -73,7 +73,10 @@ options:
     description:
       - Renew, period by period, until the expiry date is this date (C(YYYY-MM-DD)) or later.
       - Mutually exclusive with O(min_days_left).
+      - The alias O(renew_until) does the same; ansible-lint mistakes a C(until) key inside a task for the task
+        keyword C(until) (a retry condition) and warns about its "Jinja2 spacing", which the alias avoids.
     type: str
+    aliases: [renew_until]
   max_periods:
     description:
       - The most periods one run may buy. When the target needs more, the task fails and buys nothing.
@@ -107,7 +110,7 @@ EXAMPLES = r'''
     product: vmmanager6
     comment: vm-cluster-fra1
     period: 1
-    until: "2027-06-30"
+    renew_until: "2027-06-30"
     max_periods: 8
   register: renewal
 
@@ -218,7 +221,7 @@ def main():
             pricelist=dict(type='int'),
             period=dict(type='int', choices=[1, 12], default=1),
             min_days_left=dict(type='int'),
-            until=dict(type='str'),
+            until=dict(type='str', aliases=['renew_until']),
             max_periods=dict(type='int', default=12),
             force=dict(type='bool', default=False),
         ),
