@@ -11,6 +11,7 @@
 #   make lint         ansible-lint (production profile) on the role and the example playbooks
 #   make units        pytest tests/unit
 #   make integration  pytest tests/integration (playbooks against the emulator)
+#   make bench        tests/performance: API requests per task (checked) and wall time vs ansible.builtin.ping (reported)
 #   make test         sanity, units, integration (in that order)
 #   make demo         docs/demo/demo.yml against a local emulator
 #   make clean        remove build/ and the venv
@@ -38,7 +39,7 @@ GET_PIP_CACHE_DIR := $(HOME)/.ansible/test/cache
 
 PYTEST := $(VENV_BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: venv collection ansible-test-get-pip sanity lint units integration test demo clean
+.PHONY: venv collection ansible-test-get-pip sanity lint units integration test demo clean bench
 
 venv: $(VENV_STAMP)
 
@@ -91,6 +92,9 @@ integration: venv collection
 lint: venv collection
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/ansible-lint --offline --profile production \
 	  roles/panel_license docs/panel_license docs/demo
+
+bench: venv collection
+	$(VENV_BIN)/python tests/performance/run_benchmarks.py
 
 # Sequential on purpose (also under make -j): sanity, lint, then units, then integration.
 test:
