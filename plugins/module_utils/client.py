@@ -56,52 +56,11 @@ class BillmgrClient:
 
     def read(self, func, **params):
         """Call a function that changes nothing; transient failures are retried."""
-        deadline = self.monotonic() + self.retry_budget
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                answer = self._send(func, params)
-            except TLSVerificationError:
-                raise
-            except TransportError as exc:
-                self._wait_or_raise(exc, deadline, attempt, None)
-                continue
-            if answer.status == 429 or answer.status >= 500:
-                error = self._http_error(func, answer)
-                self._wait_or_raise(error, deadline, attempt, answer.header('Retry-After'))
-                continue
-            return self._parse(func, answer)
+        return self._call(func, params, write=False)
 
     def write(self, func, **params):
         """Call a function that changes something; never re-sent once it may have arrived."""
-        deadline = self.monotonic() + self.retry_budget
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                answer = self._send(func, params)
-            except TLSVerificationError:
-                raise
-            except TransportError as exc:
-                if not exc.sent:
-                    self._wait_or_raise(exc, deadline, attempt, None)
-                    continue
-                raise AmbiguousWriteError('%s; the write may or may not have happened' % exc, func=func, sent=True) from None
-            if answer.status == 429:
-                self._wait_or_raise(self._http_error(func, answer), deadline, attempt, answer.header('Retry-After'))
-                continue
-            if answer.status >= 500:
-                error = self._http_error(func, answer)
-                raise AmbiguousWriteError('%s; the write may or may not have happened' % error, func=func,
-                                          status=answer.status, excerpt=error.excerpt) from None
-            try:
-                return self._parse(func, answer)
-            except AmbiguousWriteError:
-                raise
-            except TransportError as exc:
-                raise AmbiguousWriteError('%s; the write may or may not have happened' % exc, func=func,
-                                          status=answer.status, excerpt=exc.excerpt) from None
+        return self._call(func, params, write=True)
 
     def redact(self, text):
         """Remove the password from any text: raw, URL-encoded and HTML-escaped."""
@@ -122,6 +81,38 @@ class BillmgrClient:
         return self.redact(body or '')
 
     # -- internals --------------------------------------------------------------------------
+
+    def _call(self, func, params, write):
+        """Send until an answer is usable, the retry budget is spent, or a write's outcome is unknown.
+
+        Retried: failures before the request reached the server, 429, and for reads also timeouts,
+        lost connections and 5xx. A write that may have arrived raises AmbiguousWriteError instead.
+        """
+        deadline = self.monotonic() + self.retry_budget
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                answer = self._send(func, params)
+            except TLSVerificationError:
+                raise
+            except TransportError as exc:
+                if write and exc.sent:
+                    raise _ambiguous(func, exc) from None
+                self._wait_or_raise(exc, deadline, attempt, None)
+                continue
+            if answer.status == 429 or (answer.status >= 500 and not write):
+                self._wait_or_raise(self._http_error(func, answer), deadline, attempt, answer.header('Retry-After'))
+                continue
+            if answer.status >= 500:
+                raise _ambiguous(func, self._http_error(func, answer)) from None
+            try:
+                return self._parse(func, answer)
+            except TransportError as exc:
+                if write:
+                    raise _ambiguous(func, exc) from None
+                raise
+
 
     def _send(self, func, params):
         form = dict((key, _form_value(value)) for key, value in params.items() if value is not None)
@@ -177,6 +168,11 @@ class BillmgrClient:
             return
         if parsed is not None:
             self.server_date = parsed.date()
+
+
+def _ambiguous(func, error):
+    return AmbiguousWriteError('%s; the write may or may not have happened' % error, func=func, status=error.status,
+                               excerpt=error.excerpt, sent=True)
 
 
 def _form_value(value):
