@@ -63,7 +63,7 @@ options:
   details:
     description:
       - Read each listed license on its own to fill in its addon values.
-      - Costs one extra API request per license; the list itself does not carry addon values.
+      - Costs one extra API request per license whose list row does not carry addon values.
       - Licenses read by O(id) always carry their addon values.
     type: bool
     default: false
@@ -202,7 +202,8 @@ def find_licenses(client, params):
         candidates = list_licenses(client, comment=params['comment'], pricelist=pricelist)
     selected = [item for item in candidates if matches(item, params, pricelist)]
     if params['details'] and params['id'] is None:
-        selected = [get_license(client, item['id']) or item for item in selected]
+        # Only rows without addon values need a read of their own.
+        selected = [item if item['addons'] is not None else get_license(client, item['id']) or item for item in selected]
     return sorted(selected, key=lambda item: item['id'] or 0)
 
 

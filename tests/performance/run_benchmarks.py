@@ -38,6 +38,7 @@ from urllib.parse import parse_qs
 
 PERF_DIR = Path(__file__).resolve().parent
 TESTS_DIR = PERF_DIR.parent
+sys.dont_write_bytecode = True  # leave no __pycache__ in the work tree
 for _path in (PERF_DIR, TESTS_DIR / "integration", TESTS_DIR / "emulator"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
@@ -54,7 +55,7 @@ DEFAULT_OUTPUT = PERF_DIR / "results" / "latest.json"
 PAGE_SIZE = 500  # plugins/module_utils/license_reads.py PAGE_SIZE
 TAG = "bench_item"
 FLEET_SIZE = 100
-SMALL = 5  # items of every other scenario (the fleet loops dominate the run time)
+SMALL = 3  # items of every other scenario (the fleet loops dominate the run time)
 
 
 @dataclass
@@ -192,7 +193,7 @@ class Run:
 
     @property
     def task_seconds(self) -> float:
-        return self.task["end"] - self.task["start"] if self.task and self.task.get("end") else float("nan")
+        return self.task["end"] - self.task["start"] if self.task and self.task.get("end") else None
 
     def item_seconds(self) -> list:
         marks = [self.task["start"]] + [item["time"] for item in self.task["items"]] if self.task else []
@@ -252,7 +253,8 @@ def check_scenario(scenario: Scenario, run: Run, tagged: dict, untagged: list) -
     """Every way the run differs from the scenario's expectations (deterministic counts only, never time)."""
     errors = []
     if run.rc != 0:
-        errors.append("ansible-playbook exited %d\n%s" % (run.rc, run.describe[-4000:]))
+        text = run.describe
+        errors.append(text if len(text) <= 4000 else "%s\n...\n%s" % (text[:1000], text[-3000:]))
     if untagged:
         errors.append("%d request(s) carry no %s tag: %s" % (len(untagged), TAG, sorted({e["func"] for e in untagged})))
     items = run.task.get("items", []) if run.task else []
@@ -310,7 +312,7 @@ def measure(scenario: Scenario, emulator, workdir: Path, total_rows: int) -> tup
         "rows_read_per_item": rows / size,
         "playbook_seconds": run.seconds,
         "task_seconds": run.task_seconds,
-        "seconds_per_item": run.task_seconds / size,
+        "seconds_per_item": _ratio(run.task_seconds, size),
         "median_item_seconds": statistics.median(item_seconds) if item_seconds else None,
     }
     return record, check_scenario(scenario, run, tagged, untagged)
@@ -330,7 +332,7 @@ def measure_baseline(items: list, emulator, workdir: Path) -> dict:
         "requests": len(emulator.log_entries()),
         "playbook_seconds": run.seconds,
         "task_seconds": run.task_seconds,
-        "seconds_per_item": run.task_seconds / len(items),
+        "seconds_per_item": _ratio(run.task_seconds, len(items)),
         "median_item_seconds": statistics.median(item_seconds) if item_seconds else None,
     }
 
@@ -365,6 +367,17 @@ def by_func_text(record: dict) -> str:
     return ", ".join(parts) or "-"
 
 
+def _ratio(numerator, denominator):
+    """numerator / denominator, or None when either is unknown (a failed run has no times)."""
+    if numerator is None or not denominator:
+        return None
+    return numerator / float(denominator)
+
+
+def _seconds(value, spec: str = "%.3f") -> str:
+    return "-" if value is None else spec % value
+
+
 def _number(value: float) -> str:
     return ("%d" % value) if float(value).is_integer() else ("%.2f" % value)
 
@@ -377,8 +390,8 @@ def table(records: list) -> str:
         base = rec["baseline"]
         rows.append([
             rec["name"], "%d" % rec["items"], _number(rec["requests_per_item"]["mean"]), "%d" % rec["reads"],
-            "%d" % rec["writes"], by_func_text(rec), _number(rec["rows_read_per_item"]), "%.3f" % rec["seconds_per_item"],
-            "%.3f" % base["seconds_per_item"], "%.2f" % rec["ratio_to_ping"], "%+.3f" % rec["module_seconds_per_item"],
+            "%d" % rec["writes"], by_func_text(rec), _number(rec["rows_read_per_item"]), _seconds(rec["median_item_seconds"]),
+            _seconds(base["median_item_seconds"]), _seconds(rec["ratio_to_ping"], "%.2f"), _seconds(rec["module_seconds_per_item"], "%+.3f"),
             "%.1f" % rec["playbook_seconds"],
         ])
     widths = [max(len(row[col]) for row in rows) for col in range(len(header))]
@@ -396,13 +409,14 @@ def fleet_summary(records: list) -> list:
     by_id, by_comment = found.get("fleet_by_id"), found.get("fleet_by_comment")
     if not by_id or not by_comment:
         return []
-    line = "  %-11s %5d requests, %7d license rows read, loop %5.1f s (ping loop %5.1f s)"
+    line = "  %-11s %5d requests, %7d license rows read, loop %s s (ping loop %s s)"
     lines = ["fleet of %d licenses in one loop (account of %d):" % (by_id["items"], by_id["account_size"])]
     for label, rec in (("by id:", by_id), ("by comment:", by_comment)):
-        lines.append(line % (label, rec["requests"], rec["rows_read"], rec["task_seconds"], rec["baseline"]["task_seconds"]))
-    lines.append("  by comment / by id: x%.1f requests, x%.0f rows, x%.2f time" % (
-        by_comment["requests"] / float(by_id["requests"]), by_comment["rows_read"] / float(by_id["rows_read"]),
-        by_comment["task_seconds"] / by_id["task_seconds"]))
+        lines.append(line % (label, rec["requests"], rec["rows_read"], _seconds(rec["task_seconds"], "%5.1f"),
+                             _seconds(rec["baseline"]["task_seconds"], "%5.1f")))
+    lines.append("  by comment / by id: x%.1f requests, x%.0f rows, x%s time" % (
+        by_comment["requests"] / float(by_id["requests"] or 1), by_comment["rows_read"] / float(by_id["rows_read"] or 1),
+        _seconds(_ratio(by_comment["task_seconds"], by_id["task_seconds"]), "%.2f")))
     return lines
 
 
@@ -432,7 +446,7 @@ def main(argv: list | None = None) -> int:
     selected = scenarios(seed)
     if args.list:
         for scenario in selected:
-            print("%-26s %3d items  %s" % (scenario.name, scenario.size, scenario.description))
+            print("%-32s %3d items  %s" % (scenario.name, scenario.size, scenario.description))
         return 0
     if args.only:
         wanted = [name.strip() for name in args.only.split(",") if name.strip()]
@@ -457,14 +471,17 @@ def main(argv: list | None = None) -> int:
             record, errors = measure(scenario, emulator, workdir, account_size(seed))
             record["account_size"] = account_size(seed)
             record["baseline"] = baselines[scenario.size]
-            record["ratio_to_ping"] = record["seconds_per_item"] / record["baseline"]["seconds_per_item"]
-            record["module_seconds_per_item"] = record["seconds_per_item"] - record["baseline"]["seconds_per_item"]
+            base = record["baseline"]
+            record["ratio_to_ping"] = _ratio(record["median_item_seconds"], base["median_item_seconds"])
+            record["ratio_to_ping_mean"] = _ratio(record["seconds_per_item"], base["seconds_per_item"])
+            record["module_seconds_per_item"] = None if record["ratio_to_ping"] is None else \
+                record["median_item_seconds"] - base["median_item_seconds"]
             record["ok"] = not errors
             records.append(record)
             if errors:
                 failures[scenario.name] = errors
-            print("  %-30s %3d items  %7.1f req/item  %6.3f s/item  %s" % (
-                scenario.name, scenario.size, record["requests_per_item"]["mean"], record["seconds_per_item"],
+            print("  %-30s %3d items  %7.1f req/item  %6s s/item  %s" % (
+                scenario.name, scenario.size, record["requests_per_item"]["mean"], _seconds(record["median_item_seconds"]),
                 "ok" if not errors else "FAILED"), flush=True)
 
     imports = import_costs()
@@ -474,7 +491,8 @@ def main(argv: list | None = None) -> int:
     for line in fleet_summary(records):
         print(line)
     print("fresh interpreter + import (median of 5): %s" % ", ".join("%s %.3f s" % item for item in imports.items()))
-    print("\nx ping = module seconds per item / ansible.builtin.ping seconds per item over the same loop (same run);")
+    print("\ns/item = median seconds of one loop item (module run); ping s/item = the same for ansible.builtin.ping over")
+    print("the same loop in the same run; x ping = their ratio (Ansible's own per-task overhead = 1);")
     print("+s/item = the difference: what the module costs beyond Ansible's own per-task overhead.")
     print("Times are reported, never checked; request counts are checked. Total %.0f s." % elapsed)
 

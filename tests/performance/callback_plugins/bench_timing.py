@@ -31,8 +31,8 @@ description:
 def summarize(result: dict) -> dict:
     """The few values of a module result the benchmark checks."""
     summary = {"changed": bool(result.get("changed")), "failed": bool(result.get("failed"))}
-    if result.get("failed"):
-        summary["msg"] = "%s" % result.get("msg", "")
+    if result.get("msg"):
+        summary["msg"] = "%s" % result["msg"]
     for key in ("licenses", "calls"):
         if isinstance(result.get(key), list):
             summary[key] = len(result[key])

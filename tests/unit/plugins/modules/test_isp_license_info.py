@@ -216,6 +216,20 @@ def test_details_reads_each_selected_license(monkeypatch):
         (101, {'nodes': 3, 'vms': 50}), (102, {'nodes': 1, 'vms': 0})]
 
 
+def test_details_does_not_read_a_license_whose_row_carries_its_addons(monkeypatch):
+    """Regression: details=true read every selected license again, even when the list row had its addon values."""
+    rows = list_doc([elem(id=101, pricelist='VMmanager 6', status=2, comment='web', addon_55165=3, addon_55164=50),
+                     elem(id=102, pricelist='VMmanager 6', status=2, comment='db')])
+    run = Run(monkeypatch, [
+        expect('platform', FIRST_PAGE).answer(rows),
+        expect('platform.edit', {'elid': 102}).answer(edit_answer(102, 55163, 2, 'db', {55165: 1, 55164: 5})),
+    ])
+    result = run(dict(AUTH, product='vmmanager6', details=True))
+    run.transport.assert_done()  # one list and one read: 101 is not read again
+    assert [(item['id'], item['addons']) for item in result['licenses']] == [
+        (101, {'nodes': 3, 'vms': 50}), (102, {'nodes': 1, 'vms': 5})]
+
+
 def test_details_keeps_the_list_row_when_the_license_vanished(monkeypatch):
     run = Run(monkeypatch, [
         expect('platform', FIRST_PAGE).answer(account()),
