@@ -113,7 +113,6 @@ class BillmgrClient:
                     raise _ambiguous(func, exc) from None
                 raise
 
-
     def _send(self, func, params):
         form = dict((key, _form_value(value)) for key, value in params.items() if value is not None)
         form['func'] = func
