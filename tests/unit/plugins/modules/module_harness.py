@@ -77,6 +77,7 @@ class ModuleRun:
         self.transport = FakeTransport(script, url=URL, authinfo=authinfo)
         self.results = []
         self.warnings = []
+        self.created = []  # the keyword arguments each transport was built with (validate_certs, ca_path)
         run = self
 
         def exit_json(self, **kwargs):  # pylint: disable=unused-argument
@@ -93,10 +94,14 @@ class ModuleRun:
         monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
         monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
         monkeypatch.setattr(basic.AnsibleModule, 'warn', warn)
-        monkeypatch.setattr(api_module, 'RequestsTransport', lambda **kwargs: self.transport)
+        monkeypatch.setattr(api_module, 'RequestsTransport', self._transport_factory)
         monkeypatch.setattr(license_reads, 'utc_today', lambda: LOCAL_DATE)
         for name in ENV_NAMES:
             monkeypatch.delenv(name, raising=False)
+
+    def _transport_factory(self, **kwargs):
+        self.created.append(kwargs)
+        return self.transport
 
     def finish(self, kwargs):
         result = dict(kwargs)

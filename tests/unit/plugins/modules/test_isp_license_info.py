@@ -6,88 +6,27 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import json
 
 import pytest
 
-from ansible.module_utils import basic
-
-from ansible_collections.ispsystem.billmanager.plugins.module_utils import api_module, license_reads
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import REDACTED
 from ansible_collections.ispsystem.billmanager.plugins.modules import isp_license_info
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
-    FakeTransport, doc, elem, error_doc, expect, list_doc,
+    doc, elem, error_doc, expect, list_doc,
+)
+from ansible_collections.ispsystem.billmanager.tests.unit.plugins.modules.module_harness import (
+    AUTH, DATE, FIRST_PAGE, URL, ModuleRun,
 )
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        serialized = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode('utf-8')
-        saved = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
-        basic._ANSIBLE_ARGS = serialized  # pylint: disable=protected-access
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = saved  # pylint: disable=protected-access
-
-URL = 'https://billmgr.example.test/manager/billmgr'
-AUTH = {'api_url': URL, 'api_user': 'demo', 'api_password': 'demo-secret'}
-DATE = {'Date': 'Fri, 27 Nov 2026 10:00:00 GMT'}
-FIRST_PAGE = {'p_cnt': 500, 'p_num': 1}
 STATUS_LIST = 'ordered, active, suspended, deleted, processing'
 
 
-class ModuleExit(Exception):
-    def __init__(self, result):
-        super(ModuleExit, self).__init__(result)
-        self.result = result
-
-
-class ModuleFail(ModuleExit):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def module_harness(monkeypatch):
-    def exit_json(self, **kwargs):  # pylint: disable=unused-argument
-        raise ModuleExit(kwargs)
-
-    def fail_json(self, msg, **kwargs):  # pylint: disable=unused-argument
-        kwargs['msg'] = msg
-        kwargs['failed'] = True
-        raise ModuleFail(kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-    monkeypatch.setattr(license_reads, 'utc_today', lambda: datetime.date(1999, 1, 1))  # days_left must use the server's Date
-    for name in ('BILLMGR_API_URL', 'BILLMGR_API_USER', 'BILLMGR_API_PASSWORD', 'BILLMGR_VALIDATE_CERTS', 'BILLMGR_CA_PATH',
-                 'BILLMGR_TIMEOUT'):
-        monkeypatch.delenv(name, raising=False)
-
-
-class Run:
-    """One module run against a scripted transport."""
+class Run(ModuleRun):
+    """Runs of isp_license_info against one scripted conversation."""
 
     def __init__(self, monkeypatch, script, authinfo='demo:demo-secret'):
-        self.transport = FakeTransport(script, url=URL, authinfo=authinfo)
-        self.created = []
-        monkeypatch.setattr(api_module, 'RequestsTransport', self._factory)
-
-    def _factory(self, validate_certs=True, ca_path=None):
-        self.created.append({'validate_certs': validate_certs, 'ca_path': ca_path})
-        return self.transport
-
-    def __call__(self, args, fails=False):
-        expected = ModuleFail if fails else ModuleExit
-        with patch_module_args(args):
-            with pytest.raises(ModuleExit) as info:
-                isp_license_info.main()
-        assert info.value.__class__ is expected, info.value.result
-        return info.value.result
+        super(Run, self).__init__(monkeypatch, isp_license_info, script, authinfo=authinfo)
 
 
 def account(*extra):
@@ -149,10 +88,10 @@ def test_missing_credentials_fail_before_any_request(monkeypatch):
 
 
 def test_credentials_from_the_environment(monkeypatch):
-    monkeypatch.setenv('BILLMGR_API_USER', 'envuser')
+    run = Run(monkeypatch, [expect('platform', FIRST_PAGE).answer(list_doc([]))], authinfo='envuser:env-secret')
+    monkeypatch.setenv('BILLMGR_API_USER', 'envuser')  # after Run, which clears the BILLMGR_* environment
     monkeypatch.setenv('BILLMGR_API_PASSWORD', 'env-secret')
     monkeypatch.setenv('BILLMGR_API_URL', URL)
-    run = Run(monkeypatch, [expect('platform', FIRST_PAGE).answer(list_doc([]))], authinfo='envuser:env-secret')
     result = run({})
     run.transport.assert_done()
     assert result['licenses'] == []
