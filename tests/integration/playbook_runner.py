@@ -89,7 +89,7 @@ class PlaybookResult:
     stderr: str = field(repr=False)
     cmd: list = field(default_factory=list, repr=False)
     tasks: list = field(default_factory=list, repr=False)
-    """Every task result in run order: {"task", "action", "host", "status", "result"} (callback task_results)."""
+    """Every task result in run order: {"task", "action", "host", "status" (ok, changed, failed, skipped, unreachable), "result"} (callback task_results)."""
 
     def task_results(self, task_name: str, host: str = "localhost") -> list:
         """The result dicts of every run of the task named ``task_name`` on ``host``, in run order."""
@@ -160,6 +160,7 @@ def run_playbook(
     env: dict | None = None,
     tmp_path: Path | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    inventory: dict | None = None,
 ) -> PlaybookResult:
     """Run ``playbook`` (YAML text, or the path of a file) with ansible-playbook against ``emulator``.
 
@@ -176,16 +177,20 @@ def run_playbook(
         workdir.mkdir(parents=True, exist_ok=True)
 
     playbook_path = _playbook_file(playbook, workdir)
-    inventory = workdir / "inventory.ini"
-    inventory.write_text(
-        "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable, encoding="utf-8"
-    )
+    if inventory is None:
+        inventory_file = workdir / "inventory.ini"
+        inventory_file.write_text(
+            "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable, encoding="utf-8"
+        )
+    else:
+        inventory_file = workdir / "inventory.json"
+        inventory_file.write_text(json.dumps(inventory, indent=1), encoding="utf-8")
     all_vars = emulator_vars(emulator)
     all_vars.update(extra_vars or {})
     vars_file = workdir / "extra-vars.json"
     vars_file.write_text(json.dumps(all_vars), encoding="utf-8")
 
-    cmd = [ansible_playbook_bin(), "-i", str(inventory), "-e", "@%s" % vars_file]
+    cmd = [ansible_playbook_bin(), "-i", str(inventory_file), "-e", "@%s" % vars_file]
     if check:
         cmd.append("--check")
     if diff:

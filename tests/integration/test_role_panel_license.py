@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from playbook_runner import PlaybookResult, ansible_playbook_bin, emulator_vars, playbook_env, require_collection
+from playbook_runner import PlaybookResult, run_playbook
 
 ROLE = "ispsystem.billmanager.panel_license"
 TODAY = "2026-11-27"
@@ -115,28 +114,9 @@ class RoleRun(PlaybookResult):
 def run_role(emulator, tmp_path: Path, inv: dict, name: str, check=False, diff=False, extra_vars=None, play=PLAY,
              env=None) -> RoleRun:
     """ansible-playbook ``play`` with ``inv`` against ``emulator`` (credentials from the BILLMGR_* environment)."""
-    workdir = tmp_path / name
-    workdir.mkdir(parents=True)
-    inventory_file = workdir / "inventory.json"
-    inventory_file.write_text(json.dumps(inv, indent=1), encoding="utf-8")
-    playbook = workdir / "playbook.yml"
-    playbook.write_text(play, encoding="utf-8")
-    all_vars = emulator_vars(emulator)
-    all_vars.update(extra_vars or {})
-    vars_file = workdir / "extra-vars.json"
-    vars_file.write_text(json.dumps(all_vars), encoding="utf-8")
-    cmd = [ansible_playbook_bin(), "-i", str(inventory_file), "-e", "@%s" % vars_file]
-    if check:
-        cmd.append("--check")
-    if diff:
-        cmd.append("--diff")
-    cmd.append(str(playbook))
-    env = playbook_env(emulator, require_collection(), workdir, env)
-    proc = subprocess.run(cmd, cwd=str(workdir), env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          timeout=600, check=False)
-    results = Path(env["BILLMGR_TEST_RESULTS_FILE"])
-    tasks = json.loads(results.read_text(encoding="utf-8")) if results.is_file() else []
-    return RoleRun(rc=proc.returncode, stdout=proc.stdout, stderr=proc.stderr, cmd=cmd, tasks=tasks)
+    result = run_playbook(play, emulator, extra_vars=extra_vars, check=check, diff=diff, env=env, tmp_path=tmp_path / name,
+                          inventory=inv)
+    return RoleRun(rc=result.rc, stdout=result.stdout, stderr=result.stderr, cmd=result.cmd, tasks=result.tasks)
 
 
 def take_log(emulator):

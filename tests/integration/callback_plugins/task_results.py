@@ -51,7 +51,7 @@ class CallbackModule(CallbackBase):
         )
 
     def v2_runner_on_ok(self, result, **kwargs):
-        self._record("ok", result)
+        self._record("changed" if result.result.get("changed") else "ok", result)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
         self._record("failed", result)
