@@ -31,6 +31,7 @@ def resolve_addons(addons, pricelist):
     """{addon id: count} from the ``addons`` option, validated for ``pricelist``."""
     if not addons:
         return {}
+    check_addon_counts(addons)
     aliases = addon_aliases(pricelist)
     product = PRICELIST_TO_PRODUCT.get(pricelist) or 'pricelist %s' % pricelist
     resolved = {}
@@ -42,8 +43,6 @@ def resolve_addons(addons, pricelist):
             raise InvalidOptionError(
                 "addons: %r is not an addon of %s. Use an alias (%s) or a numeric addon id" % (key, product, known))
         number = parse_int(count)
-        if number is None or number < 0 or isinstance(count, bool):
-            raise InvalidOptionError('addons: the count of %r must be a whole number >= 0, got %r' % (key, count))
         if addon_id in resolved and resolved[addon_id] != number:
             raise InvalidOptionError('addons: addon %s is given twice with different counts' % addon_id)
         resolved[addon_id] = number

@@ -32,6 +32,13 @@ class OutcomeUnknownError(BillmgrError):
     """A write's answer was lost and the state read afterwards does not show its effect."""
 
 
+class ConfirmedByRead:
+    """In place of an answer that was lost: the license read afterwards, which shows the call's effect."""
+
+    def __init__(self, license):
+        self.license = license
+
+
 class PlannedCall:
     """One write call of a plan."""
 
@@ -76,10 +83,11 @@ class Plan:
 
 
 def apply_plan(client, plan, reread):
-    """Execute the plan's calls in order; return their answers (``None`` where the answer was lost).
+    """Execute the plan's calls in order; return their answers.
 
     ``reread()`` returns the current license (or None); it is called only after an ambiguous
-    failure, to learn whether the write happened before deciding anything.
+    failure, to learn whether the write happened before deciding anything. Where that read shows
+    the effect, the call's answer is ConfirmedByRead with the license read.
     """
     answers = []
     for call in plan.calls:
@@ -92,12 +100,13 @@ def _execute(client, call, reread):
     try:
         return client.write(call.func, **call.params)
     except AmbiguousWriteError as exc:
-        if call.confirm is not None and call.confirm(reread()):
-            return None
         if call.confirm is None:
             raise OutcomeUnknownError(
                 '%s. Its effect cannot be seen by reading the account, so it is not sent again: check the account '
                 'before rerunning.' % exc) from None
+        found = reread()
+        if call.confirm(found):
+            return ConfirmedByRead(found)
         if call.spends_money:
             raise OutcomeUnknownError(
                 '%s. The state read afterwards does not show its effect, and a call that spends money is never '

@@ -239,7 +239,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_read
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
     check_addon_counts, plan_change, plan_order, resolve_addons, wanted_pricelist,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, apply_plan
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import ConfirmedByRead, InvalidOptionError, apply_plan
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
 CART_WARNING = ('skip_basket=false leaves the order unpaid in the cart: no license exists until it is paid, '
@@ -255,7 +255,6 @@ class LicenseTask:
         self.params = module.params
         self.pricelist = wanted_pricelist(self.params['product'], self.params['pricelist'])
         self.plan = None
-        self.found_by_reread = None  # the license a re-read after a lost order answer found
 
     def failure_details(self):
         """What a failed run reports: the plan and how much of it was made before the failure."""
@@ -315,9 +314,7 @@ class LicenseTask:
         return self.execute(plan, None, self.find_by_comment)
 
     def find_by_comment(self):
-        found = find_license(self.client, None, self.params['comment'], self.pricelist)
-        self.found_by_reread = found
-        return found
+        return find_license(self.client, None, self.params['comment'], self.pricelist)
 
     def execute(self, plan, before, reread):
         predicted = plan.predict(before) if plan else before
@@ -336,16 +333,15 @@ class LicenseTask:
 
     def read_new_license(self, answer):
         extra = {}
-        new_id = None
-        if answer is not None:
+        if isinstance(answer, ConfirmedByRead):
+            new_id = answer.license['id']  # the answer was lost; the confirming re-read found the license
+        else:
             new_id = parse_int(text_of(answer, 'id'))
             order_id = parse_int(text_of(answer, 'billorder.id'))
             if order_id is not None:
                 extra['order_id'] = order_id
         if not self.params['skip_basket']:
             return None, extra
-        if new_id is None and self.found_by_reread is not None:
-            new_id = self.found_by_reread['id']  # the answer was lost; the confirming re-read found the license
         after = get_license(self.client, new_id) if new_id is not None else None
         if after is None:
             after = self.find_by_comment()

@@ -173,7 +173,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_read
     IdentityError, api_today, find_license, get_license,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import wanted_pricelist
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, apply_plan
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import ConfirmedByRead, InvalidOptionError, apply_plan
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
@@ -207,8 +207,8 @@ def validate_offline(params):
 
 def new_expiry_from_answer(answer):
     """``newexpiredate`` from the prolong answer, nested (``/doc/doc``) or flat (``/doc``)."""
-    if answer is None:
-        return None
+    if isinstance(answer, ConfirmedByRead):
+        return answer.license['expiredate']  # the answer was lost; the confirming re-read shows the expiry
     return parse_date(text_of(answer, 'doc/newexpiredate') or text_of(answer, 'newexpiredate'))
 
 

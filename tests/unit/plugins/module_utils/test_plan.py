@@ -18,7 +18,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors impor
     AmbiguousWriteError, InsufficientFundsError, TransportError,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
-    InvalidOptionError, OutcomeUnknownError, Plan, PlannedCall, apply_plan,
+    ConfirmedByRead, InvalidOptionError, OutcomeUnknownError, Plan, PlannedCall, apply_plan,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
     FakeTransport, error_doc, expect, make_client, ok_doc,
@@ -188,7 +188,7 @@ def test_an_api_error_stops_the_plan_without_reread_or_resend():
 
 # -- apply_plan: after a lost answer ------------------------------------------------------------------------
 
-def test_lost_answer_confirmed_goes_on_with_none_and_no_resend():
+def test_lost_answer_confirmed_goes_on_with_the_license_read_and_no_resend():
     client, transport = scripted([
         expect('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}).raises(lost()),
         expect('platform.edit', {'elid': 101, 'comment': 'x', 'sok': 'ok'}).answer(ok_doc()),
@@ -201,8 +201,9 @@ def test_lost_answer_confirmed_goes_on_with_none_and_no_resend():
     answers = apply_plan(client, plan, reread)
     transport.assert_done()
     assert transport.funcs == ['service.prolong', 'platform.edit']
-    assert answers[0] is None
-    assert answers[1] is not None
+    assert isinstance(answers[0], ConfirmedByRead)
+    assert answers[0].license is seen  # what the confirming read found, for the caller to use
+    assert answers[1].find('ok') is not None
     assert reread.calls == 1
     assert confirm.seen == [seen]
     assert plan.completed == 2
