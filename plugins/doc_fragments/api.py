@@ -66,3 +66,18 @@ attributes:
     membership:
       - ispsystem.billmanager.billmanager
 '''
+
+    WRITES = r'''
+options:
+  confirm_timeout:
+    description:
+      - After a write that spends money (an order, a renewal, a raised addon) lost its answer (timeout, connection
+        reset, HTTP 5xx, a broken or unacknowledged answer), the module reads the account again for up to this many
+        seconds, with growing pauses, until the write shows. A slow server may complete a write after the client gave
+        up waiting for its answer; a rerun started too early would then buy again.
+      - When the write still does not show, the task fails, with C(changed=true), and says what to check. Such a write
+        is never sent twice in one run.
+      - If not set, the value of the E(BILLMGR_CONFIRM_TIMEOUT) environment variable is used.
+    type: int
+    default: 60
+'''

@@ -7,10 +7,13 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient, DEFAULT_API_URL
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import DEFAULT_CONFIRM_TIMEOUT, UNKNOWN
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RequestsTransport,
 )
@@ -26,9 +29,17 @@ AUTH_ARGUMENT_SPEC = dict(
 )
 
 
-def argument_spec(**module_options):
-    """The auth options plus a module's own options."""
+# Options of the modules that write (doc fragment ispsystem.billmanager.api.writes).
+WRITE_ARGUMENT_SPEC = dict(
+    confirm_timeout=dict(type='int', default=DEFAULT_CONFIRM_TIMEOUT, fallback=(env_fallback, ['BILLMGR_CONFIRM_TIMEOUT'])),
+)
+
+
+def argument_spec(writes=False, **module_options):
+    """The auth options (plus the write options when ``writes``) and a module's own options."""
     spec = dict(AUTH_ARGUMENT_SPEC)
+    if writes:
+        spec.update(WRITE_ARGUMENT_SPEC)
     spec.update(module_options)
     return spec
 
@@ -41,6 +52,12 @@ def check_requirements(module):
         module.fail_json(msg=missing_required_lib('lxml'), exception='%s' % LXML_IMPORT_ERROR)
     if module.params['timeout'] is not None and module.params['timeout'] <= 0:
         module.fail_json(msg='timeout must be a positive number of seconds, got %s' % module.params['timeout'])
+    if module.params.get('confirm_timeout') is not None and module.params['confirm_timeout'] < 0:
+        module.fail_json(msg='confirm_timeout must be 0 or more seconds, got %s' % module.params['confirm_timeout'])
+    ca_path = module.params['ca_path']
+    if ca_path and not os.path.exists(ca_path):
+        module.fail_json(msg='ca_path: %s does not exist; set it to a PEM file (or a directory) of the CA certificates '
+                             'that signed the certificate of api_url' % ca_path)
 
 
 def client_from_module(module, transport=None):
@@ -52,8 +69,12 @@ def client_from_module(module, transport=None):
     return BillmgrClient(params['api_url'], params['api_user'], params['api_password'], transport, timeout=params['timeout'])
 
 
-def fail_from_error(module, client, error, **result):
-    """Fail the task with a secret-free message for a BillmgrError (or re-raise anything else)."""
+def fail_from_error(module, client, error, plan=None, **result):
+    """Fail the task with a secret-free message for a BillmgrError (or re-raise anything else).
+
+    When ``plan`` sent writes, the failure says so: ``changed`` is true whenever a write may have happened,
+    ``calls_sent`` lists each sent call with what it came to, and the message says what to check before rerunning.
+    """
     if not isinstance(error, BillmgrError):
         raise error
     details = {}
@@ -63,4 +84,24 @@ def fail_from_error(module, client, error, **result):
             details[name] = value
     if details:
         result['api_error'] = details
-    module.fail_json(msg=client.redact(error), **result)
+    msg = client.redact(error)
+    if plan is not None and plan.outcomes:
+        result['calls_sent'] = plan.sent_report()
+        result['calls_completed'] = plan.completed
+        if plan.may_have_written:
+            result['changed'] = True
+            msg = '%s %s' % (msg, writes_note(plan, result))
+    module.fail_json(msg=msg, **result)
+
+
+def writes_note(plan, result):
+    """What a failed run sent before it failed, and what to check before rerunning."""
+    sent = ', '.join('%s (%s)' % (call['func'], 'outcome unknown' if call['outcome'] == UNKNOWN else call['outcome'])
+                     for call in plan.sent_report())
+    known = ', '.join('%s %s' % (name.replace('_', ' '), result[name]) for name in ('order_id', 'license_id')
+                      if result.get(name) is not None)
+    note = 'Sent before the failure: %s%s.' % (sent, '; %s' % known if known else '')
+    if any(call['outcome'] == UNKNOWN for call in plan.sent_report()):
+        note += ' A call whose outcome is unknown may still be completed by the server.'
+    return note + (' Check the license in the account (isp_license_info) before rerunning; a rerun reads the state '
+                   'first and repeats only what it does not find done.')

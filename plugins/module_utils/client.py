@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover
     from urllib import quote_plus
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
-    AmbiguousWriteError, ApiError, TLSVerificationError, TransportError,
+    AmbiguousWriteError, ApiError, TLSVerificationError, TransportError, UnacknowledgedWriteError,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import (
     excerpt, parse_answer, raise_for_error,
@@ -34,6 +34,13 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer i
 
 DEFAULT_API_URL = 'https://api.ispsystem.com/manager/billmgr'
 REDACTED = '********'
+# Texts (statuses, messages) follow the account's language unless the request names one.
+LANGUAGE = 'en'
+# What acknowledges a write besides <ok/>: the result each function is known to give.
+WRITE_RESULTS = {
+    'platform.order.param': ('id',),
+    'service.prolong': ('newexpiredate', 'doc/newexpiredate'),
+}
 
 
 class BillmgrClient:
@@ -51,6 +58,7 @@ class BillmgrClient:
         self.monotonic = monotonic
         self.request_count = 0
         self.server_date = None
+        self.answer_lang = None  # the lang attribute of the last answer's <doc>
 
     # -- public API -------------------------------------------------------------------------
 
@@ -107,16 +115,24 @@ class BillmgrClient:
             if answer.status >= 500:
                 raise _ambiguous(func, self._http_error(func, answer)) from None
             try:
-                return self._parse(func, answer)
+                root = self._parse(func, answer)
             except TransportError as exc:
                 if write:
                     raise _ambiguous(func, exc) from None
                 raise
+            if write and not acknowledges(func, root):
+                shown = excerpt(self._redact_body(answer.body))
+                raise UnacknowledgedWriteError(
+                    'BILLmanager %s: the answer does not acknowledge the write (no <ok/>%s); answer starts: %s'
+                    % (func, ''.join(', no <%s>' % path.split('/')[-1] for path in WRITE_RESULTS.get(func, ())), shown),
+                    func=func, status=answer.status, excerpt=shown, sent=True)
+            return root
 
     def _send(self, func, params):
         form = dict((key, _form_value(value)) for key, value in params.items() if value is not None)
         form['func'] = func
         form['out'] = 'xml'
+        form['lang'] = LANGUAGE
         form['authinfo'] = '%s:%s' % (self.user, self.password)
         self.request_count += 1
         try:
@@ -136,6 +152,7 @@ class BillmgrClient:
             raise
         if answer.status >= 400 and root.find('error') is None:
             raise self._http_error(func, answer)
+        self.answer_lang = root.get('lang') or self.answer_lang
         try:
             raise_for_error(root, func)
         except ApiError as exc:
@@ -167,6 +184,11 @@ class BillmgrClient:
             return
         if parsed is not None:
             self.server_date = parsed.date()
+
+
+def acknowledges(func, root):
+    """True when a write's answer says it was done: ``<ok/>``, or the result the function is known to give."""
+    return any(root.find(path) is not None for path in ('ok',) + WRITE_RESULTS.get(func, ()))
 
 
 def _ambiguous(func, error):

@@ -12,6 +12,8 @@ built from data that never contains the password; the client redacts anyway.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 
 class BillmgrError(Exception):
     """Base of every error this collection raises about the API."""
@@ -43,6 +45,14 @@ class AmbiguousWriteError(TransportError):
     """
 
 
+class UnacknowledgedWriteError(AmbiguousWriteError):
+    """A write was answered, but not with an acknowledgement (no ``<ok/>``, no ``<id>``, no known result).
+
+    BILLmanager answers a form function with the form when it does not take the submit: most likely nothing was
+    done, but that is not proof. Callers re-read the state; such a write is never sent again in the same run.
+    """
+
+
 class ApiError(BillmgrError):
     """BILLmanager answered with an ``<error>`` element."""
 
@@ -61,7 +71,11 @@ class ApiError(BillmgrError):
 
 
 class AuthError(ApiError):
-    """Bad user name or password, or an expired session."""
+    """Bad user name or password, an expired session, or a caller outside the account's API address whitelist."""
+
+    def describe(self):
+        return ('%s. Check api_user and api_password; an account can also restrict API logins (authinfo) to a list '
+                'of addresses, so the address this request comes from may not be allowed' % super(AuthError, self).describe())
 
 
 class AccessDeniedError(ApiError):
@@ -74,6 +88,21 @@ class InvalidValueError(ApiError):
 
 class NotFoundError(ApiError):
     """The object named by ``elid`` does not exist."""
+
+
+class ExistsError(ApiError):
+    """BILLmanager refused to create what already exists (type ``exists``), such as a second trial of a product."""
+
+    def describe(self):
+        return '%s (BILLmanager says it already exists)' % super(ExistsError, self).describe()
+
+
+class RequestFormatError(ApiError):
+    """BILLmanager could not read the request (type ``xml``): a bug of this collection or an API change."""
+
+    def describe(self):
+        return '%s (BILLmanager could not read the request; please report it with the calls shown)' % super(
+            RequestFormatError, self).describe()
 
 
 class InsufficientFundsError(ApiError):
@@ -111,10 +140,14 @@ ERROR_TYPES = {
     'not_found': NotFoundError,
     'money': InsufficientFundsError,
     'balance': InsufficientFundsError,
+    'exists': ExistsError,
+    'xml': RequestFormatError,
 }
 
-# Object names that, with a ``missed`` error, mean "no such object" rather than "parameter missing".
-NOT_FOUND_OBJECTS = frozenset(['elid', 'id'])
+# A not-found answer: one of these types, on one of these objects (ISPsystem's own modules raise Missed("item", id);
+# COREmanager answers access on elid for an object of another account; clients also show plain "not found" types).
+NOT_FOUND_TYPES = frozenset(['missed', 'access', 'notfound', 'not_found', 'objnotfound'])
+NOT_FOUND_OBJECTS = frozenset(['elid', 'id', 'item', 'license', 'service', 'platform'])
 
 
 def api_error(func, error_type, error_object, message, params):
@@ -124,3 +157,19 @@ def api_error(func, error_type, error_object, message, params):
     else:
         cls = ERROR_TYPES.get(error_type, UnknownApiError)
     return cls(func, error_type, error_object, message, params)
+
+
+def says_not_found(error, object_id):
+    """True when ``error`` says that the object ``object_id`` does not exist (or is not this account's).
+
+    Only a not-found type on an object naming an item counts, and only when the answer names this id (as the
+    ``value`` param or in its message): an error about a missing *parameter* is a different failure.
+    """
+    if not isinstance(error, ApiError):
+        return False
+    if error.error_type not in NOT_FOUND_TYPES or error.error_object not in NOT_FOUND_OBJECTS:
+        return False
+    wanted = '%s' % object_id
+    if (error.params.get('value') or '').strip() == wanted:
+        return True
+    return re.search(r'(?<!\d)%s(?!\d)' % re.escape(wanted), error.api_message or '') is not None

@@ -2,7 +2,7 @@
 # Copyright (c) 2026, ispsystem.billmanager contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The license model: products, statuses, and one function from an API row to a license dict.
+"""The license model: one function from an API row to a license dict (the catalogue is in catalogue.py).
 
 A row is either an ``<elem>`` of ``func=platform`` or the ``<doc>`` of ``platform.edit`` read
 without ``sok``. Cells may hold ids or display values ("VMmanager 6", "Active", "25.00 EUR",
@@ -14,48 +14,22 @@ __metaclass__ = type
 
 import datetime
 import re
+import unicodedata
 
-PRODUCTS = {
-    'vmmanager6': {'pricelist': 55163, 'name': 'VMmanager 6', 'addons': {'nodes': 55165, 'vms': 55164}},
-    'dcimanager6': {'pricelist': 55161, 'name': 'DCImanager 6', 'addons': {}},
-}
-PRICELIST_TO_PRODUCT = dict((spec['pricelist'], name) for name, spec in PRODUCTS.items())
-PRODUCT_DISPLAY_NAMES = dict((re.sub(r'\W', '', spec['name']).lower(), spec['pricelist']) for spec in PRODUCTS.values())
-
-STATUS_CODES = {1: 'ordered', 2: 'active', 3: 'suspended', 4: 'deleted', 5: 'processing'}
-STATUS_NAMES = dict((name, code) for code, name in STATUS_CODES.items())
-# Display texts BILLmanager may put in a status cell instead of the code.
-STATUS_TEXTS = {
-    'ordered': 1, 'active': 2, 'suspended': 3, 'stopped': 3, 'deleted': 4, 'processing': 5,
-    'inprogress': 5, 'open': 1,
-}
-
-PERIODS = {'1': 1, '12': 12, 'trial': -100}
-PERIOD_NAMES = dict((code, name) for name, code in PERIODS.items())
-AUTOPROLONG_VALUES = ('1', '12', 'off')
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
+    PERIOD_NAMES, PRICELIST_TO_PRODUCT, STATUS_CODES, addon_key, pricelist_from_name, status_from_text,
+)
 
 ADDON_FIELD = re.compile(r'^addon_(\d+)$')
 DATE_FORMATS = ('%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%d.%m.%Y', '%Y/%m/%d')
 # An amount: digits with optional thousands separators (space, comma, dot) and a decimal part.
 AMOUNT = re.compile(r'-?\d[\d\s\u00a0.,]*\d|-?\d')
+# The leading number of an ``orig`` attribute such as "2_2_16" is the status code.
+ORIG_CODE = re.compile(r'^\s*(\d+)(?:[_\s.]|$)')
 
 
 def utc_today():
     return datetime.datetime.now(datetime.timezone.utc).date()
-
-
-def addon_aliases(pricelist):
-    """{alias: addon_id} for a pricelist (empty when none are published)."""
-    product = PRICELIST_TO_PRODUCT.get(pricelist)
-    return dict(PRODUCTS[product]['addons']) if product else {}
-
-
-def addon_key(pricelist, addon_id):
-    """Name under which an addon appears in a license dict: its alias, else its id as a string."""
-    for alias, known_id in addon_aliases(pricelist).items():
-        if known_id == addon_id:
-            return alias
-    return '%s' % addon_id
 
 
 def license_from_row(row, today=None):
@@ -63,18 +37,18 @@ def license_from_row(row, today=None):
     today = today or utc_today()
     cells = _cells(row)
     pricelist = parse_pricelist(cells.get('pricelist') or cells.get('pricelist_id'))
-    status_code = parse_status(cells.get('status'), cells.get('item_status') or cells.get('status_msg'))
+    status_code, seen = read_status(row)
     expiredate = parse_date(cells.get('expiredate'))
     cost, currency = parse_money(cells.get('cost'))
     addons = dict((addon_key(pricelist, int(m.group(1))), parse_int(value))
                   for name, value in cells.items() for m in [ADDON_FIELD.match(name)] if m)
-    return {
+    lic = {
         'id': parse_int(cells.get('id') or cells.get('elid')),
         'product': PRICELIST_TO_PRODUCT.get(pricelist),
         'pricelist': pricelist,
-        'status': STATUS_CODES.get(status_code, 'unknown') if status_code is not None else 'unknown',
+        'status': STATUS_CODES.get(status_code, 'unknown'),
         'status_code': status_code,
-        'comment': cells.get('comment') or '',
+        'comment': normalise_comment(cells.get('comment') or ''),
         'period': parse_period(cells.get('period')),
         'createdate': parse_date(cells.get('createdate')),
         'expiredate': expiredate,
@@ -84,6 +58,91 @@ def license_from_row(row, today=None):
         'cost': cost,
         'currency': currency,
     }
+    if lic['status'] == 'unknown':
+        lic['status_seen'] = seen
+    return lic
+
+
+def normalise_comment(text):
+    """A comment as this collection compares it: leading and trailing whitespace removed, CRLF and CR as LF."""
+    return text.replace('\r\n', '\n').replace('\r', '\n').strip()
+
+
+# The comment rule. A comment identifies a license, so it must come back from the API exactly as it was sent:
+# one line of printable characters, words separated by single ASCII spaces, no leading or trailing space,
+# in Unicode NFC form. What a server or a form may normalise (surrounding whitespace, line breaks, CR LF,
+# runs of spaces, other space characters) or an XML answer cannot carry (control characters) is refused
+# before any request. Two comments are equal when they are equal character for character (case matters).
+COMMENT_RULE = ('a comment is one line of printable characters, with single spaces between words and no space at '
+                'either end')
+_COMMENT_FORBIDDEN_CATEGORIES = {
+    'Cc': 'a control character', 'Cf': 'an invisible formatting character', 'Cs': 'a lone surrogate',
+    'Co': 'a private-use character', 'Zl': 'a line separator', 'Zp': 'a paragraph separator',
+}
+
+
+def comment_problem(comment):
+    """Why ``comment`` cannot be used as a comment (a sentence), or None when it can."""
+    if comment == '':
+        return 'it is empty'
+    if comment != comment.strip():
+        end = comment[-1] if comment[-1].isspace() else comment[0]
+        where = 'ends' if comment[-1].isspace() else 'starts'
+        if end in '\r\n':
+            return ('it %s with a line break (a YAML "|" block adds one at the end: use ">-", "|-" or a quoted '
+                    'string)' % where)
+        return 'it %s with whitespace' % where
+    for char in comment:
+        category = unicodedata.category(char)
+        if char in '\r\n':
+            return 'it holds a line break'
+        if category in _COMMENT_FORBIDDEN_CATEGORIES or char in '\ufffe\uffff':
+            return 'it holds %s (U+%04X)' % (_COMMENT_FORBIDDEN_CATEGORIES.get(category, 'a non-character'), ord(char))
+        if category == 'Zs' and char != ' ':
+            return 'it holds a space character other than the plain space (U+%04X)' % ord(char)
+    if '  ' in comment:
+        return 'it holds two spaces in a row'
+    if unicodedata.normalize('NFC', comment) != comment:
+        return 'it is not in Unicode NFC form (the same text written with other code points)'
+    return None
+
+
+STATUS_CELLS = ('status', 'item_status')
+
+
+def read_status(row):
+    """(status code or None, {cell: raw value} of the status cells seen).
+
+    The code comes from a numeric ``status`` cell, a numeric ``item_status`` cell, or the leading number of an
+    ``orig`` attribute on either; a display text (English or Russian) is used only when none of those is there.
+    Codes from two sources that disagree give None: the status is then not understood and every write refuses.
+    """
+    seen = {}
+    codes = set()
+    texts = []
+    for name in STATUS_CELLS:
+        element = row.find(name)
+        if element is None:
+            continue
+        text = (element.text or '').strip()
+        seen[name] = text
+        orig = element.get('orig')
+        if orig is not None:
+            seen['%s@orig' % name] = orig
+            match = ORIG_CODE.match(orig)
+            if match:
+                codes.add(int(match.group(1)))
+        number = parse_int(text)
+        if number is not None:
+            codes.add(number)
+        elif text:
+            texts.append(text)
+    if len(codes) == 1:
+        return codes.pop(), seen
+    if codes:
+        return None, seen
+    found = set(code for code in (status_from_text(text) for text in texts) if code is not None)
+    return (found.pop() if len(found) == 1 else None), seen
 
 
 def _cells(row):
@@ -101,7 +160,7 @@ def _cells(row):
 
 # Fields whose empty element means "no value" rather than a boolean flag that is set.
 VALUE_FIELDS = frozenset(['comment', 'createdate', 'expiredate', 'autoprolong', 'cost', 'period', 'pricelist',
-                          'status', 'item_status', 'id', 'elid'])
+                          'status', 'item_status', 'id', 'elid', 'p_elems', 'p_cnt', 'p_num'])
 
 
 def parse_int(value):
@@ -116,22 +175,7 @@ def parse_pricelist(value):
     number = parse_int(value)
     if number is not None:
         return number
-    if not value:
-        return None
-    return PRODUCT_DISPLAY_NAMES.get(re.sub(r'\W', '', value).lower())
-
-
-def parse_status(value, text=None):
-    """Status code from the numeric cell, else from a display text."""
-    number = parse_int(value)
-    if number is not None:
-        return number
-    for candidate in (value, text):
-        if candidate:
-            code = STATUS_TEXTS.get(re.sub(r'\W', '', candidate).lower())
-            if code is not None:
-                return code
-    return None
+    return pricelist_from_name(value)
 
 
 def parse_period(value):

@@ -2,17 +2,39 @@
 # Copyright (c) 2026, ispsystem.billmanager contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Reading licenses: one by id (``platform.edit`` without ``sok``) or a paged list (``func=platform``)."""
+"""Reading licenses: one by id (``platform.edit`` without ``sok``) or the whole paged list (``func=platform``).
+
+Reads fail closed. A list that cannot be proven complete is an error, never "not found"; a license whose
+product, status or comment the rows do not show is read on its own, and one that stays unclear makes
+every decision that depends on it refuse. That is what keeps an order from going out twice.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import AccessDeniedError, BillmgrError, NotFoundError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import license_from_row, parse_int, utc_today
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import LIVE_STATUSES, product_label
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, BillmgrError, says_not_found
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import (
+    license_from_row, normalise_comment, parse_int, utc_today,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
 PAGE_SIZE = 500
 MAX_PAGES = 10000
+# Cells without which an answer of platform.edit (read one) is not a license.
+LICENSE_CELLS = ('pricelist', 'status', 'item_status', 'expiredate')
+
+
+class IncompleteListError(BillmgrError):
+    """The list could not be read whole; deciding on a part of it could order a duplicate."""
+
+
+class NotUnderstoodError(BillmgrError):
+    """A license that a decision depends on is shown in a way this collection does not understand."""
+
+
+class IdentityError(BillmgrError):
+    """The options do not designate exactly one license."""
 
 
 def api_today(client):
@@ -21,90 +43,210 @@ def api_today(client):
 
 
 def get_license(client, license_id):
-    """The license with this id, or None when BILLmanager says it does not exist or is not ours."""
+    """The license with this id, or None when BILLmanager says that it does not exist (or is not ours)."""
+    return read_one(client, license_id)[0]
+
+
+def read_one(client, license_id):
+    """(license, the ``platform.edit`` answer) for this id, or (None, None) when BILLmanager says it does not exist."""
     try:
         doc = client.read('platform.edit', elid=license_id)
-    except (NotFoundError, AccessDeniedError):
-        return None
+    except ApiError as exc:
+        if says_not_found(exc, license_id):
+            return None, None
+        raise
+    if not any(doc.find(name) is not None for name in LICENSE_CELLS):
+        raise NotUnderstoodError('the answer to platform.edit elid=%s shows none of %s: it is not understood as a license'
+                                 % (license_id, ', '.join(LICENSE_CELLS)))
     found = license_from_row(doc, api_today(client))
     if found['id'] is None:
         found['id'] = license_id
-    return found
+    elif found['id'] != license_id:
+        raise NotUnderstoodError('asked platform.edit for license %s and the answer shows license %s' % (license_id, found['id']))
+    return found, doc
 
 
-class IncompleteListError(BillmgrError):
-    """The list could not be read whole; deciding on a part of it could order a duplicate."""
+class AccountList:
+    """Every ``<elem>`` row of ``func=platform`` and what reading them showed about the server's paging."""
+
+    def __init__(self, page_size_asked):
+        self.rows = []
+        self.page_size_asked = page_size_asked
+        self.page_size_served = None  # the <p_cnt> of the first answer, when it carries one
+        self.total = None  # <p_elems>, when the answers carry it
+        self.requests = 0
+
+    def describe(self):
+        return {
+            'page_size_asked': self.page_size_asked,
+            'page_size_served': self.page_size_served,
+            'total_rows': self.total,
+            'rows_read': len(self.rows),
+            'list_requests': self.requests,
+        }
 
 
-def iter_rows(client, page_size=PAGE_SIZE):
-    """Every ``<elem>`` of ``func=platform``, page by page.
+def _number(doc, name):
+    return parse_int(text_of(doc, name) or doc.get(name))
 
-    Raises IncompleteListError when the server ignores ``p_num`` while more rows exist: a
-    partial list must never look like "not found" (which could lead to a second order).
+
+def read_account(client, page_size=PAGE_SIZE):
+    """Read every row of the license list, or raise IncompleteListError.
+
+    Pages go on with the page size the server says it used (its ``<p_cnt>``). ``<p_elems>``, when given, is the
+    truth: as many distinct rows as it says must be read, no fewer. Without it, pages are read until an empty
+    one, and a short page followed by more rows is an error when the server did not say which page size it
+    used (rows may have been skipped). A row seen twice (the list moved while it was read, or the server
+    ignores ``p_num``) is an error.
     """
-    seen_first_ids = set()
-    fetched = 0
+    listing = AccountList(page_size)
+    size = page_size
+    seen = set()
+    short_page = None
     for page in range(1, MAX_PAGES + 1):
-        doc = client.read('platform', p_cnt=page_size, p_num=page)
+        doc = client.read('platform', p_cnt=size, p_num=page)
+        listing.requests += 1
         rows = doc.findall('elem')
-        total = parse_int(text_of(doc, 'p_elems') or doc.get('p_elems'))
+        _check_page_number(doc, page)
+        _note_total(listing, _number(doc, 'p_elems'))
+        served = _number(doc, 'p_cnt')
+        if page == 1:
+            listing.page_size_served = served
         if not rows:
-            _check_complete(fetched, total)
-            return
-        first_id = text_of(rows[0], 'id')
-        if first_id in seen_first_ids:
-            # The server ignored p_num and sent a page we already have.
-            _check_complete(fetched, total if total is not None else fetched + 1)
-            return
-        seen_first_ids.add(first_id)
-        yield from rows
-        fetched += len(rows)
-        if len(rows) != page_size or (total is not None and fetched >= total):
-            return
-    raise IncompleteListError('the license list has more than %d pages; stopped reading' % MAX_PAGES)
-
-
-def _check_complete(fetched, total):
-    if total is not None and fetched < total:
+            break
+        if short_page is not None:
+            raise IncompleteListError(
+                'page %d of the license list held %d rows, fewer than the %d asked, and the server did not say which page '
+                'size it used, yet page %d holds more rows: rows may have been skipped; refusing to decide on this list'
+                % (short_page[0], short_page[1], short_page[2], page))
+        _add_rows(listing, rows, seen, page)
+        if listing.total is not None and len(listing.rows) >= listing.total:
+            break
+        if served:
+            size = served
+        elif len(rows) < size and listing.total is None:
+            short_page = (page, len(rows), size)
+    else:
+        raise IncompleteListError('the license list has more than %d pages; stopped reading' % MAX_PAGES)
+    if listing.total is not None and len(listing.rows) != listing.total:
         raise IncompleteListError('the license list is incomplete: read %d of %s rows (the API did not page as asked); '
-                                  'refusing to decide on a partial list' % (fetched, total))
+                                  'refusing to decide on a partial list' % (len(listing.rows), listing.total))
+    return listing
+
+
+def _check_page_number(doc, page):
+    answered = _number(doc, 'p_num')
+    if answered is not None and answered != page:
+        raise IncompleteListError('asked for page %d of the license list and the server answered page %d' % (page, answered))
+
+
+def _note_total(listing, total):
+    if total is None:
+        return
+    if listing.total is not None and total != listing.total:
+        raise IncompleteListError('the license list changed while it was read (%d rows, then %d): rerun' % (listing.total, total))
+    listing.total = total
+
+
+def _add_rows(listing, rows, seen, page):
+    for row in rows:
+        row_id = parse_int(text_of(row, 'id') or text_of(row, 'elid'))
+        if row_id is None:
+            raise NotUnderstoodError('page %d of the license list has a row without an id' % page)
+        if row_id in seen:
+            raise IncompleteListError('license %s came twice while reading the list (page %d): the list moved while it was '
+                                      'read, or the server ignores p_num; refusing to decide on it' % (row_id, page))
+        seen.add(row_id)
+        listing.rows.append(row)
+
+
+class Selection:
+    """Licenses a list read selected, and the ones it could not decide about (``unclear``: (license, reason))."""
+
+    def __init__(self):
+        self.licenses = []
+        self.unclear = []
+
+    def refuse_unclear(self, what):
+        """Raise NotUnderstoodError when a decision about ``what`` depends on a license that is not understood."""
+        if self.unclear:
+            raise NotUnderstoodError('%s: %s; refusing to decide before they are understood' % (
+                what, '; '.join('license %s %s' % (lic['id'], reason) for lic, reason in self.unclear)))
+
+
+def select_licenses(client, listing, pricelist=None, comment=None, live_only=True):
+    """The licenses of ``listing`` of ``pricelist`` with ``comment`` (None: any), deleted ones left out when ``live_only``.
+
+    A row that hides what the selection needs is read on its own (``platform.edit``): a product shown by a name
+    this collection does not know, or no comment cell when a comment is asked (the vendor's list docs show no
+    comment column: "no cell" never means "no match"). What stays unclear goes to ``unclear``.
+    """
+    selection = Selection()
+    today = api_today(client)
+    for row in listing.rows:
+        cell = row.find('comment')
+        if comment is not None and cell is not None and normalise_comment(cell.text or '') != comment:
+            continue
+        lic = license_from_row(row, today)
+        if _ruled_out(lic, pricelist, live_only):
+            continue
+        if (pricelist is not None and lic['pricelist'] is None) or (comment is not None and cell is None):
+            lic = get_license(client, lic['id'])
+            if lic is None or _ruled_out(lic, pricelist, live_only):
+                continue
+        _select(selection, lic, pricelist, comment, live_only)
+    return selection
+
+
+def _ruled_out(lic, pricelist, live_only):
+    """True when what the row shows already rules the license out (another known product, or deleted)."""
+    if pricelist is not None and lic['pricelist'] is not None and lic['pricelist'] != pricelist:
+        return True
+    return live_only and lic['status'] == 'deleted'
+
+
+def _select(selection, lic, pricelist, comment, live_only):
+    if comment is not None and lic['comment'] != comment:
+        return
+    if pricelist is not None and lic['pricelist'] is None:
+        selection.unclear.append((lic, 'shows no product this collection knows'))
+    elif live_only and lic['status'] not in LIVE_STATUSES:
+        selection.unclear.append((lic, 'has a status that is not understood (%s)' % describe_status_cells(lic)))
+    else:
+        selection.licenses.append(lic)
+
+
+def describe_status_cells(lic):
+    """The raw status cells of a license whose status is not understood, for messages."""
+    seen = lic.get('status_seen') or {}
+    if not seen:
+        return 'no status cell'
+    return ', '.join('%s=%r' % (name, seen[name]) for name in sorted(seen))
 
 
 def list_licenses(client, comment=None, pricelist=None, include_deleted=True, page_size=PAGE_SIZE):
-    """License dicts of the account, filtered early on the raw cells (cheap for big accounts).
+    """License dicts of the account, filtered by comment and pricelist; licenses not understood are included as such."""
+    listing = read_account(client, page_size)
+    selection = select_licenses(client, listing, pricelist, comment, live_only=not include_deleted)
+    return selection.licenses + [lic for lic, _reason in selection.unclear]
 
-    A row whose product cell is a name this collection does not know is read on its own when
-    filtering by pricelist, to learn its pricelist id.
+
+def find_by_comment(client, comment, pricelist, page_size=PAGE_SIZE):
+    """The live licenses of ``pricelist`` carrying ``comment``, from a fresh and complete read (the order gate).
+
+    Raises IncompleteListError or NotUnderstoodError instead of answering when the read cannot prove the answer.
     """
-    found = []
-    today = None
-    for row in iter_rows(client, page_size):
-        if comment is not None and text_of(row, 'comment') != comment:
-            continue
-        if today is None:
-            today = api_today(client)
-        item = license_from_row(row, today)
-        if pricelist is not None and item['pricelist'] != pricelist:
-            if item['pricelist'] is not None or item['id'] is None or not text_of(row, 'pricelist'):
-                continue
-            item = get_license(client, item['id'])
-            if item is None or item['pricelist'] != pricelist:
-                continue
-        if not include_deleted and item['status'] == 'deleted':
-            continue
-        found.append(item)
-    return found
-
-
-class IdentityError(BillmgrError):
-    """The options do not designate exactly one license."""
+    listing = read_account(client, page_size)
+    selection = select_licenses(client, listing, pricelist, comment)
+    selection.refuse_unclear('comment %r of %s may be carried by licenses that are not understood' % (comment, product_label(pricelist)))
+    return selection.licenses
 
 
 def find_license(client, license_id=None, comment=None, pricelist=None, need_addons=False):
     """The license designated by ``license_id``, or by ``comment`` within ``pricelist``.
 
-    Returns None when a comment matches nothing (the caller may then order). Raises IdentityError
-    when an id does not exist (never order instead) or a comment matches more than one license.
+    Returns None when a comment matches nothing (the caller may then order). Raises IdentityError when an id does
+    not exist (never order instead), is of another product, or a comment matches more than one license.
     Deleted licenses never match a comment; a deleted license found by id is returned as such.
     """
     if license_id is not None:
@@ -112,8 +254,9 @@ def find_license(client, license_id=None, comment=None, pricelist=None, need_add
         if found is None:
             raise IdentityError('license id %s was not found in the account of this api_user; a license given by id '
                                 'is never ordered: remove id and set comment to order a new one' % license_id)
+        check_product(found, pricelist)
         return found
-    matches = list_licenses(client, comment=comment, pricelist=pricelist, include_deleted=False)
+    matches = find_by_comment(client, comment, pricelist)
     if len(matches) > 1:
         raise IdentityError('comment %r matches %d licenses (ids %s); refusing to guess: use id to choose one'
                             % (comment, len(matches), ', '.join('%s' % item['id'] for item in matches)))
@@ -123,3 +266,15 @@ def find_license(client, license_id=None, comment=None, pricelist=None, need_add
     if need_addons and found['addons'] is None:
         found = get_license(client, found['id']) or found
     return found
+
+
+def check_product(lic, pricelist):
+    """Refuse a license found by id that is of another product than the one the options name."""
+    if pricelist is None:
+        return
+    if lic['pricelist'] is None:
+        raise NotUnderstoodError('license %s shows no product this collection knows; it cannot be checked against %s'
+                                 % (lic['id'], product_label(pricelist)))
+    if lic['pricelist'] != pricelist:
+        raise IdentityError('license %s is a %s license, not %s: a license never changes product; fix product (or '
+                            'pricelist), or the id' % (lic['id'], product_label(lic['pricelist']), product_label(pricelist)))

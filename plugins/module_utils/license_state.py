@@ -12,9 +12,10 @@ __metaclass__ = type
 
 import datetime
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import (
-    PERIODS, PRICELIST_TO_PRODUCT, PRODUCTS, STATUS_NAMES, addon_aliases, addon_key, parse_int,
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
+    PERIODS, PRICELIST_TO_PRODUCT, STATUS_NAMES, addon_aliases, addon_key, product_label,
 )
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import parse_int
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, Plan
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import add_months
 
@@ -33,7 +34,7 @@ def resolve_addons(addons, pricelist):
         return {}
     check_addon_counts(addons)
     aliases = addon_aliases(pricelist)
-    product = PRICELIST_TO_PRODUCT.get(pricelist) or 'pricelist %s' % pricelist
+    product = product_label(pricelist)
     resolved = {}
     for name, count in addons.items():
         key = '%s' % name
@@ -47,10 +48,6 @@ def resolve_addons(addons, pricelist):
             raise InvalidOptionError('addons: addon %s is given twice with different counts' % addon_id)
         resolved[addon_id] = number
     return resolved
-
-
-def wanted_pricelist(product, pricelist):
-    return PRODUCTS[product]['pricelist'] if product else pricelist
 
 
 def order_params(pricelist, period, autoprolong, comment, addons, skip_basket):
@@ -94,7 +91,8 @@ def plan_order(pricelist, period, autoprolong, comment, addons, skip_basket, tod
     plan = Plan()
     plan.add('platform.order.param', params, spends_money=True,
              predict=lambda _before: dict(predicted) if skip_basket else None,
-             confirm=(lambda found: found is not None) if skip_basket else None)
+             confirm=(lambda found: found is not None) if skip_basket else None,
+             changes=['pricelist', 'comment'] + ['addons.%s' % addon_key(pricelist, addon_id) for addon_id in sorted(addons)])
     return plan
 
 
@@ -120,7 +118,7 @@ def plan_change(current, state, comment, addons, today):
                                  'remove id and set comment' % elid)
     if state == 'absent':
         return plan.add('platform.delete', {'elid': elid}, predict=_with_status('deleted'),
-                        confirm=lambda found: found is None or found['status'] == 'deleted')
+                        confirm=lambda found: found is None or found['status'] == 'deleted', changes=['status'])
     if status not in ('active', 'suspended', 'ordered', 'processing'):
         raise InvalidOptionError('license %s has a status this collection does not know (%s, code %s); refusing to '
                                  'act on it' % (elid, status, current['status_code']))
@@ -129,11 +127,12 @@ def plan_change(current, state, comment, addons, today):
     if state == 'suspended' and status in ('ordered', 'processing'):
         raise InvalidOptionError('license %s is still %s and cannot be suspended yet; rerun when it is active' % (elid, status))
     if resume and current['expiredate'] and current['expiredate'] <= today.isoformat():
-        raise InvalidOptionError('license %s expired on %s and cannot be resumed; renew it with '
-                                 'ispsystem.billmanager.isp_license_prolong, which reactivates it' % (elid, current['expiredate']))
+        raise InvalidOptionError('license %s expired on %s and is suspended, so it cannot be resumed: renew it with '
+                                 'ispsystem.billmanager.isp_license_prolong, which renews it from today and reactivates it'
+                                 % (elid, current['expiredate']))
     if resume:
         plan.add('platform.resume', {'elid': elid}, predict=_with_status('active'),
-                 confirm=lambda found: found is not None and found['status'] == 'active')
+                 confirm=lambda found: found is not None and found['status'] == 'active', changes=['status'])
     edit = edit_params(current, comment, addons)
     if edit:
         params = {'elid': elid}
@@ -141,10 +140,12 @@ def plan_change(current, state, comment, addons, today):
         params['sok'] = 'ok'
         plan.add('platform.edit', params, predict=_with_edit(current['pricelist'], comment, addons, edit),
                  confirm=lambda found: found is not None and not edit_params(found, comment, addons),
-                 spends_money=any(name.startswith('addon_') for name in edit))
+                 spends_money=any(name.startswith('addon_') for name in edit),
+                 changes=(['comment'] if 'comment' in edit else [])
+                 + ['addons.%s' % addon_key(current['pricelist'], int(name[len('addon_'):])) for name in sorted(edit) if name != 'comment'])
     if suspend:
         plan.add('platform.suspend', {'elid': elid}, predict=_with_status('suspended'),
-                 confirm=lambda found: found is not None and found['status'] == 'suspended')
+                 confirm=lambda found: found is not None and found['status'] == 'suspended', changes=['status'])
     return plan
 
 

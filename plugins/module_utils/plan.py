@@ -10,10 +10,15 @@ result is the plan in both cases, so check mode reports exactly what a real run 
 
 Each PlannedCall knows:
 - ``predict(license) -> license``: its effect, for check-mode diffs and predictions;
+- ``changes``: the license fields it changes ("status", "comment", "expiredate", "addons.nodes" ...);
+  after a real run the license read back must show the predicted value in each (``verify_applied``);
 - ``confirm(license) -> bool``: whether its effect is visible, used after an ambiguous failure
-  (lost answer, timeout, 5xx) to learn whether the write happened;
-- ``spends_money``: such a call is never re-sent in the same run. If its outcome stays unknown the
-  run fails and a rerun, which reads the state first, decides.
+  (lost answer, timeout, 5xx, an answer that does not acknowledge the write) to learn whether it happened;
+- ``spends_money``: such a call is never re-sent in the same run. When its effect does not show at once,
+  the account is read again for up to ``confirm_timeout`` seconds (a slow server may commit after the
+  client gave up waiting) before the run fails and says what to check.
+
+The plan records what each sent call came to (``outcomes``), so a failure can say what was spent.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,7 +26,18 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import AmbiguousWriteError, BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
+    AmbiguousWriteError, ApiError, BillmgrError, UnacknowledgedWriteError,
+)
+
+# What a sent call came to.
+DONE = 'done'            # acknowledged by the server
+CONFIRMED = 'confirmed'  # the answer was lost, the state read afterwards shows the effect
+UNKNOWN = 'unknown'      # the answer was lost and the effect does not show: it may still have happened
+REFUSED = 'refused'      # the server answered with an error: nothing was done
+WRITTEN = (DONE, CONFIRMED, UNKNOWN)  # outcomes after which the write may have happened
+
+DEFAULT_CONFIRM_TIMEOUT = 60
 
 
 class InvalidOptionError(ValueError):
@@ -30,6 +46,10 @@ class InvalidOptionError(ValueError):
 
 class OutcomeUnknownError(BillmgrError):
     """A write's answer was lost and the state read afterwards does not show its effect."""
+
+
+class VerificationError(BillmgrError):
+    """After the plan was applied, the license read back does not show what the plan predicted."""
 
 
 class ConfirmedByRead:
@@ -42,12 +62,13 @@ class ConfirmedByRead:
 class PlannedCall:
     """One write call of a plan."""
 
-    def __init__(self, func, params, predict=None, confirm=None, spends_money=False):
+    def __init__(self, func, params, predict=None, confirm=None, spends_money=False, changes=()):
         self.func = func
         self.params = params
         self.predict = predict or (lambda lic: lic)
         self.confirm = confirm
         self.spends_money = spends_money
+        self.changes = tuple(changes)
 
     def as_dict(self):
         """What the result shows: func and params; no credentials are ever part of params."""
@@ -55,14 +76,18 @@ class PlannedCall:
 
 
 class Plan:
-    """An ordered list of planned write calls."""
+    """An ordered list of planned write calls, and what each call that was sent came to."""
 
     def __init__(self):
         self.calls = []
-        self.completed = 0  # how many calls apply_plan has made (for reporting a failure half-way)
+        self.outcomes = []  # one of DONE, CONFIRMED, UNKNOWN, REFUSED per call sent, in order
 
     def add(self, func, params, **kwargs):
         self.calls.append(PlannedCall(func, params, **kwargs))
+        return self
+
+    def extend(self, other):
+        self.calls.extend(other.calls)
         return self
 
     def __bool__(self):
@@ -71,8 +96,22 @@ class Plan:
     def __len__(self):
         return len(self.calls)
 
+    @property
+    def completed(self):
+        """How many calls were made and took effect (acknowledged, or confirmed by a read)."""
+        return sum(1 for outcome in self.outcomes if outcome in (DONE, CONFIRMED))
+
+    @property
+    def may_have_written(self):
+        """True when a sent call may have changed something (``changed`` must then be true, even on failure)."""
+        return any(outcome in WRITTEN for outcome in self.outcomes)
+
     def as_result(self):
         return [call.as_dict() for call in self.calls]
+
+    def sent_report(self):
+        """Each sent call with what it came to: [{func, params, outcome}]."""
+        return [dict(call.as_dict(), outcome=outcome) for call, outcome in zip(self.calls, self.outcomes)]
 
     def predict(self, before):
         """The license as it would be after every call, computed without any request."""
@@ -81,8 +120,14 @@ class Plan:
             state = call.predict(state)
         return state
 
+    def changed_fields(self):
+        fields = []
+        for call in self.calls:
+            fields.extend(name for name in call.changes if name not in fields)
+        return fields
 
-def apply_plan(client, plan, reread):
+
+def apply_plan(client, plan, reread, confirm_timeout=DEFAULT_CONFIRM_TIMEOUT):
     """Execute the plan's calls in order; return their answers.
 
     ``reread()`` returns the current license (or None); it is called only after an ambiguous
@@ -91,25 +136,88 @@ def apply_plan(client, plan, reread):
     """
     answers = []
     for call in plan.calls:
-        answers.append(_execute(client, call, reread))
-        plan.completed += 1
+        answers.append(_execute(client, plan, call, reread, confirm_timeout))
     return answers
 
 
-def _execute(client, call, reread):
+def _execute(client, plan, call, reread, confirm_timeout):
+    plan.outcomes.append(UNKNOWN)
     try:
-        return client.write(call.func, **call.params)
+        answer = client.write(call.func, **call.params)
+    except ApiError:
+        plan.outcomes[-1] = REFUSED
+        raise
     except AmbiguousWriteError as exc:
-        if call.confirm is None:
-            raise OutcomeUnknownError(
-                '%s. Its effect cannot be seen by reading the account, so it is not sent again: check the account '
-                'before rerunning.' % exc) from None
+        answer = _after_lost_answer(client, plan, call, reread, confirm_timeout, exc)
+        if answer is not None:
+            return answer
+        # The state proves the write did not happen and sending it again cannot double anything.
+        plan.outcomes[-1] = UNKNOWN
+        try:
+            answer = client.write(call.func, **call.params)
+        except ApiError:
+            plan.outcomes[-1] = REFUSED
+            raise
+    plan.outcomes[-1] = DONE
+    return answer
+
+
+def _after_lost_answer(client, plan, call, reread, confirm_timeout, error):
+    """ConfirmedByRead when the state shows the call's effect; None when it may be sent again; else raise."""
+    if call.confirm is None:
+        raise OutcomeUnknownError(
+            '%s. Its effect cannot be seen by reading the account, so it is not sent again: check the account '
+            'before rerunning.' % error) from None
+    patient = call.spends_money or isinstance(error, UnacknowledgedWriteError)
+    found = _wait_for(client, call.confirm, reread, confirm_timeout if patient else 0)
+    if found is not False:
+        plan.outcomes[-1] = CONFIRMED
+        return ConfirmedByRead(found)
+    if isinstance(error, UnacknowledgedWriteError):
+        raise OutcomeUnknownError(
+            '%s. The license read afterwards does not show its effect, so it was most likely not done; it is not sent '
+            'again, because the server did not take it the way this collection sends it: check the account and '
+            'report the answer shown.' % error) from None
+    if call.spends_money:
+        raise OutcomeUnknownError(
+            '%s. For %ss after that, the account read again did not show its effect, and a call that spends money is '
+            'never sent twice in one run. The server may still complete it: check the account before rerunning '
+            '(a rerun reads the state first and does not repeat what it finds done).' % (error, confirm_timeout)) from None
+    return None
+
+
+def _wait_for(client, confirm, reread, timeout):
+    """The license once ``confirm`` holds for it (read again with backoff for up to ``timeout`` seconds), else False."""
+    deadline = client.monotonic() + timeout
+    delay = 1.0
+    while True:
         found = reread()
-        if call.confirm(found):
-            return ConfirmedByRead(found)
-        if call.spends_money:
-            raise OutcomeUnknownError(
-                '%s. The state read afterwards does not show its effect, and a call that spends money is never '
-                'sent twice in one run: check the account, then rerun (the rerun reads the state first).' % exc) from None
-    # The state proves the write did not happen and sending it again cannot double anything.
-    return client.write(call.func, **call.params)
+        if confirm(found):
+            return found
+        remaining = deadline - client.monotonic()
+        if remaining <= 0:
+            return False
+        client.sleep(min(delay, remaining))
+        delay = min(delay * 2, 10.0)
+
+
+def field_value(lic, name):
+    """A license field by name; ``addons.X`` is the addon X."""
+    if lic is None:
+        return None
+    if name.startswith('addons.'):
+        return (lic.get('addons') or {}).get(name[len('addons.'):])
+    return lic.get(name)
+
+
+def verify_applied(plan, before, after):
+    """Raise VerificationError when ``after`` (read back) differs from the prediction in a field the plan changed."""
+    predicted = plan.predict(before)
+    if after is None and field_value(predicted, 'status') == 'deleted':
+        after = {'status': 'deleted'}  # a deleted license may no longer be readable at all
+    wrong = [(name, field_value(predicted, name), field_value(after, name)) for name in plan.changed_fields()
+             if field_value(predicted, name) != field_value(after, name)]
+    if wrong:
+        raise VerificationError(
+            'the license read back after the calls does not show what they should have done: %s.'
+            % '; '.join('%s is %r, expected %r' % (name, got, expected) for name, expected, got in wrong))

@@ -2,12 +2,18 @@
 # Copyright (c) 2026, ispsystem.billmanager contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Renewal planning for ``isp_license_prolong``: dates, the vendor's rule, and the plan.
+"""Renewal planning: dates, the vendor's rule, suspended licenses, and the plan.
 
 The vendor's rule: renewing an active license extends it from its expiry date; renewing a
-suspended one extends it from the renewal date (today). A suspended license stays in the plan
-for one period at most: whether it becomes active afterwards depends on why it was suspended,
-which the API does not show, so a second renewal in the same run could be bought for nothing.
+suspended one extends it from the renewal date (today).
+
+Suspended licenses, told apart by what the API shows (``suspension``):
+- suspended with paid days left (the expiry is after today): its owner suspended it. Renewing it now
+  would throw the paid days away, so it is never renewed while suspended: resume it first (the bulk
+  module and the role resume before they renew, when the wanted state is active).
+- suspended on or after its expiry date: it was suspended because it expired. A renewal extends it from
+  today and reactivates it (predicted status active, verified after the run). It gets one period per
+  run at most: if the server does not reactivate it, a second period would again count from today.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,9 +22,9 @@ __metaclass__ = type
 import calendar
 import datetime
 
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import STATUS_NAMES
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, Plan
 
-RENEWAL_PERIODS = (1, 12)
 # How many renewals a plan is walked for at most: 100 years of monthly periods; past it, only "more" is told.
 MAX_WALK = 1200
 
@@ -35,6 +41,15 @@ def to_date(value):
     return datetime.date(*map(int, value.split('-'))) if value else None
 
 
+def suspension(lic, today):
+    """For a suspended license: 'expired' (suspended on or after its expiry date) or 'by_owner' (paid days left)."""
+    if lic['status'] != 'suspended':
+        return None
+    if lic['expiredate'] and to_date(lic['expiredate']) > today:
+        return 'by_owner'
+    return 'expired'
+
+
 def check_renewable(lic):
     """Raise InvalidOptionError when ``lic`` cannot be renewed at all."""
     if lic['status'] == 'deleted':
@@ -46,6 +61,19 @@ def check_renewable(lic):
     if not lic['expiredate']:
         raise InvalidOptionError('license %s has no expiry date yet (status %s); rerun when it is active'
                                  % (lic['id'], lic['status']))
+    if lic['status'] not in ('active', 'suspended', 'ordered', 'processing'):
+        raise InvalidOptionError('license %s has a status this collection does not know (%s, code %s); refusing to '
+                                 'renew it' % (lic['id'], lic['status'], lic['status_code']))
+
+
+def check_paid_days(lic, today):
+    """Refuse to renew a license suspended by its owner: the renewal would count from today and lose its paid days."""
+    if suspension(lic, today) == 'by_owner':
+        days = (to_date(lic['expiredate']) - today).days
+        raise InvalidOptionError(
+            'license %s is suspended with %d paid day(s) left (until %s): BILLmanager renews a suspended license from '
+            'the renewal date, so renewing it now would throw those days away. Resume it first '
+            '(ispsystem.billmanager.isp_license with state=active), then renew' % (lic['id'], days, lic['expiredate']))
 
 
 def renewal_dates(lic, period, today, min_days_left=None, until=None, force=False, limit=MAX_WALK):
@@ -59,17 +87,12 @@ def renewal_dates(lic, period, today, min_days_left=None, until=None, force=Fals
     while force and not dates or not force and not _target_reached(expiry, today, min_days_left, until):
         if suspended and dates:
             raise InvalidOptionError(
-                'license %s is suspended: BILLmanager renews a suspended license from the renewal date, so one run '
-                'buys one period at most for it, and the target needs more. Use a longer period, or resume the license '
-                'and rerun' % lic['id'])
+                'license %s expired on %s and is suspended: BILLmanager renews it from the renewal date, so one run buys '
+                'one period for it at most, and the target needs more. Use period 12, or rerun after this renewal '
+                '(the renewal reactivates it; later renewals extend it from its new expiry)' % (lic['id'], lic['expiredate']))
         if len(dates) > limit:
             break
-        new_expiry = add_months(today if suspended else expiry, period)
-        if new_expiry <= expiry:
-            raise InvalidOptionError(
-                'license %s is suspended and expires on %s: BILLmanager would renew it from today, to %s, which does not '
-                'extend it. Resume it first' % (lic['id'], expiry.isoformat(), new_expiry.isoformat()))
-        expiry = new_expiry
+        expiry = add_months(today if suspended else expiry, period)
         dates.append(expiry)
     return dates
 
@@ -83,6 +106,8 @@ def _target_reached(expiry, today, min_days_left, until):
 def plan_renewal(lic, period, today, min_days_left=None, until=None, force=False, max_periods=12):
     """The ``service.prolong`` calls that bring ``lic`` to the target, and the expiry after each."""
     check_renewable(lic)
+    if force or not _target_reached(to_date(lic['expiredate']), today, min_days_left, until):
+        check_paid_days(lic, today)
     dates = renewal_dates(lic, period, today, min_days_left, until, force, max(max_periods, MAX_WALK))
     if len(dates) > max_periods:
         if len(dates) > MAX_WALK:
@@ -93,18 +118,22 @@ def plan_renewal(lic, period, today, min_days_left=None, until=None, force=False
                                  'Raise max_periods or use a longer period' % (needed, max_periods))
     plan = Plan()
     previous = lic['expiredate']
+    reactivates = suspension(lic, today) == 'expired'
     for new_expiry in dates:
         plan.add('service.prolong', {'elid': lic['id'], 'period': period, 'sok': 'ok'}, spends_money=True,
-                 predict=_with_expiry(new_expiry, today),
-                 confirm=_expiry_moved(previous, new_expiry))
+                 predict=_with_expiry(new_expiry, today, reactivates),
+                 confirm=_expiry_moved(previous, new_expiry),
+                 changes=['expiredate', 'status'] if reactivates else ['expiredate'])
         previous = new_expiry.isoformat()
     return plan
 
 
-def _with_expiry(new_expiry, today):
+def _with_expiry(new_expiry, today, reactivates):
     def predict(lic):
         lic['expiredate'] = new_expiry.isoformat()
         lic['days_left'] = (new_expiry - today).days
+        if reactivates:
+            lic['status'], lic['status_code'] = 'active', STATUS_NAMES['active']
         return lic
     return predict
 

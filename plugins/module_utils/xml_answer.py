@@ -82,7 +82,3 @@ def text_of(element, path, default=''):
         return default
     return found.text.strip()
 
-
-def is_ok(root):
-    """A write answer is a success when it has no ``<error>``; ``<ok/>`` is usual but not required."""
-    return root.find('error') is None

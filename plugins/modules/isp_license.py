@@ -25,6 +25,7 @@ author:
   - ispsystem.billmanager maintainers (@ispsystem-community)
 extends_documentation_fragment:
   - ispsystem.billmanager.api
+  - ispsystem.billmanager.api.writes
   - ispsystem.billmanager.api.actiongroup
   - ansible.builtin.action_common_attributes
 attributes:
@@ -53,7 +54,13 @@ options:
   comment:
     description:
       - Without O(id), the exact comment that identifies the license within the product; required to order.
-      - With O(id), the comment the license should have (renames it).
+      - With O(id), the comment the license should have (renames it). A rename to a comment that another live license
+        of the product carries is refused.
+      - A comment is one line of printable characters with single spaces between words and no space at either end
+        (no line breaks, tabs, control characters, other space characters, and in Unicode NFC form). Anything else is
+        refused before any request, because the API may store it otherwise and the license could not be found again.
+        Comments compare character for character; case matters.
+      - One of O(id) and O(comment) is required.
     type: str
   product:
     description:
@@ -112,12 +119,24 @@ options:
     type: int
     default: 300
 notes:
+  - The order gate. An order goes out only after a fresh read of the whole license list proves that no live license
+    of the product carries the comment. Every page is read (with the page size the server says it used; its total
+    is trusted over page lengths); a list that cannot be proven complete, a license whose status or product is not
+    understood, and a row without a comment cell that cannot be read on its own all refuse the order. After the
+    order the list is read again: when more than one live license carries the comment (another run ordered at the
+    same time), the task fails and names every id; nothing is deleted.
+  - Verified writes. A write counts as done only when its answer acknowledges it (C(<ok/>), the new C(<id>)) and the
+    license read back shows the predicted effect (status, comment, addons); anything else fails the task, shows both,
+    and lists the calls sent.
   - Money safety. Writes are never re-sent blindly. After a lost answer (timeout, connection reset, HTTP 5xx, a
-    broken body) the module reads the license again; when the read shows the change, the run goes on; otherwise the
-    task fails and tells you to check the account. A rerun reads the state first, so it neither orders twice nor
+    broken or unacknowledged answer) the module reads the license again (for up to O(confirm_timeout) seconds when
+    the write spends money); when the read shows the change, the run goes on; otherwise the task fails, with
+    C(changed=true), and tells you what to check. A rerun reads the state first, so it neither orders twice nor
     repeats a change that happened.
-  - Finding a license by O(comment) costs one list request (paged, 500 licenses a page), plus one read when O(addons)
-    is set. Finding it by O(id) costs one read. Prefer O(id) in fleet jobs.
+  - Finding a license by O(comment) costs the list requests of the whole account (500 licenses a page), plus one
+    read when O(addons) is set, plus one read for each live license of the product whose list row shows no comment.
+    An order costs a second full list read. Finding a license by O(id) costs one read. Prefer O(id), or the bulk
+    module M(ispsystem.billmanager.isp_licenses), in fleet jobs.
 seealso:
   - module: ispsystem.billmanager.isp_license_prolong
   - module: ispsystem.billmanager.isp_license_info
@@ -211,15 +230,30 @@ calls:
   elements: dict
   sample: [{"func": "platform.edit", "params": {"elid": 334673, "addon_55165": 4, "sok": "ok"}}]
 calls_completed:
-  description: How many of RV(calls) were made before the task failed.
+  description: How many of RV(calls) were made, and took effect, before the task failed.
   returned: on failure
   type: int
   sample: 1
+calls_sent:
+  description:
+    - On a failure after writes were sent, each sent call with what it came to in C(outcome) -
+      V(done) (acknowledged), V(confirmed) (its answer was lost, the account shows its effect), V(unknown) (its answer
+      was lost and its effect does not show, it may still happen) or V(refused) (the API answered an error).
+    - C(changed) is V(true) whenever one of them may have written.
+  returned: on failure, when a write was sent
+  type: list
+  elements: dict
+  sample: [{"func": "platform.order.param", "params": {"pricelist": 55163}, "outcome": "done"}]
 order_id:
   description: The BILLmanager order id of a new order, when the API returned one.
-  returned: when a license was ordered
+  returned: when a license was ordered (also on a failure after the order)
   type: int
   sample: 778812
+license_id:
+  description: The id of a new license (also on a failure after the order, when known).
+  returned: when a license was ordered
+  type: int
+  sample: 334673
 diff:
   description: The license before and after, in diff mode.
   returned: when diff mode is on
@@ -233,13 +267,20 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
     argument_spec, client_from_module, fail_from_error,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import PRODUCTS, parse_int
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import api_today, find_license, get_license
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
-    check_addon_counts, plan_change, plan_order, resolve_addons, wanted_pricelist,
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
+    AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES, pricelist_of,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import ConfirmedByRead, InvalidOptionError, apply_plan
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem, parse_int
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
+    IdentityError, api_today, find_by_comment, find_license, get_license,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
+    check_addon_counts, plan_change, plan_order, resolve_addons,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
+    ConfirmedByRead, InvalidOptionError, apply_plan, verify_applied,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
 CART_WARNING = ('skip_basket=false leaves the order unpaid in the cart: no license exists until it is paid, '
@@ -247,31 +288,33 @@ CART_WARNING = ('skip_basket=false leaves the order unpaid in the cart: no licen
 
 
 class LicenseTask:
-    """Read, plan, apply, report: one run of isp_license."""
+    """Read, plan, apply, verify, report: one run of isp_license."""
 
     def __init__(self, module, client):
         self.module = module
         self.client = client
         self.params = module.params
-        self.pricelist = wanted_pricelist(self.params['product'], self.params['pricelist'])
+        self.pricelist = pricelist_of(self.params['product'], self.params['pricelist'])
         self.plan = None
+        self.spent = {}  # order_id / license_id of an order, for a failure after it
 
     def failure_details(self):
-        """What a failed run reports: the plan and how much of it was made before the failure."""
-        if self.plan is None:
-            return dict(calls=[], calls_completed=0)
-        return dict(calls=self.plan.as_result(), calls_completed=self.plan.completed)
+        """What a failed run reports: the plan, and what an order it made is known by."""
+        details = dict(self.spent)
+        details['calls'] = self.plan.as_result() if self.plan is not None else []
+        details['calls_completed'] = self.plan.completed if self.plan is not None else 0
+        return details
 
     def validate_offline(self):
         """Checks that need no request (so bad input never reaches the API)."""
         params = self.params
-        if params['id'] is None and params['comment'] is None:
-            raise InvalidOptionError('one of id or comment is required to identify the license (state=%s)' % params['state'])
         if params['id'] is None and self.pricelist is None:
             raise InvalidOptionError('product (vmmanager6, dcimanager6) or pricelist is required when the license is '
                                      'identified by comment')
-        if params['id'] is None and params['comment'] == '':
-            raise InvalidOptionError('comment must not be empty when it identifies the license')
+        if params['comment'] is not None:
+            problem = comment_problem(params['comment'])
+            if problem:
+                raise InvalidOptionError('comment %r cannot be used: %s; %s' % (params['comment'], problem, COMMENT_RULE))
         if params['wait_timeout'] < 0:
             raise InvalidOptionError('wait_timeout must be >= 0, got %s' % params['wait_timeout'])
         check_addon_counts(params['addons'])
@@ -285,20 +328,36 @@ class LicenseTask:
         today = api_today(self.client)
         if current is None:
             return self.order(today)
-        self.check_product(current)
         addons = resolve_addons(params['addons'], current['pricelist'])
         rename = params['comment'] if params['id'] is not None else None
         if addons and current['addons'] is None:
             raise InvalidOptionError('the API did not show the addon values of license %s, so they cannot be compared'
                                      % current['id'])
         plan = plan_change(current, params['state'], rename, addons, today)
-        return self.execute(plan, current, lambda: get_license(self.client, current['id']))
+        if plan and rename is not None and rename != current['comment']:
+            self.check_comment_free(rename, current)
+        return self.change(plan, current)
 
-    def check_product(self, current):
-        if self.pricelist is not None and current['pricelist'] is not None and current['pricelist'] != self.pricelist:
-            raise InvalidOptionError('license %s is of pricelist %s (%s), not %s: a license never changes product'
-                                     % (current['id'], current['pricelist'], current['product'] or 'unknown product',
-                                        self.params['product'] or self.pricelist))
+    def check_comment_free(self, comment, current):
+        """A rename must not give a live license of the same product the comment of another one."""
+        others = [lic for lic in find_by_comment(self.client, comment, current['pricelist']) if lic['id'] != current['id']]
+        if others:
+            raise InvalidOptionError('comment %r is already carried by license %s of the same product; comments identify '
+                                     'licenses, so license %s is not renamed to it'
+                                     % (comment, ', '.join('%s' % lic['id'] for lic in others), current['id']))
+
+    def change(self, plan, current):
+        predicted = plan.predict(current)
+        if not plan or self.module.check_mode:
+            return self.result(current, predicted, plan.as_result())
+        self.plan = plan
+        reread = lambda: get_license(self.client, current['id'])  # noqa: E731
+        apply_plan(self.client, plan, reread, self.params['confirm_timeout'])
+        after = reread()
+        verify_applied(plan, current, after)
+        if self.params['wait'] and self.params['state'] == 'active':
+            after = self.wait_active(after)
+        return self.result(current, after, plan.as_result())
 
     def order(self, today):
         params = self.params
@@ -311,53 +370,61 @@ class LicenseTask:
                           params['skip_basket'], today)
         if not params['skip_basket']:
             self.module.warn(CART_WARNING)
-        return self.execute(plan, None, self.find_by_comment)
-
-    def find_by_comment(self):
-        return find_license(self.client, None, self.params['comment'], self.pricelist)
-
-    def execute(self, plan, before, reread):
-        predicted = plan.predict(before) if plan else before
-        if not plan or self.module.check_mode:
-            return self.result(before, predicted, plan.as_result())
+        if self.module.check_mode:
+            return self.result(None, plan.predict(None), plan.as_result())
         self.plan = plan
-        answers = apply_plan(self.client, plan, reread)
-        extra = {}
-        if before is None:
-            after, extra = self.read_new_license(answers[0])
-        else:
-            after = reread()
-            if self.params['wait'] and self.params['state'] == 'active':
-                after = self.wait_active(after)
-        return self.result(before, after, plan.as_result(), **extra)
-
-    def read_new_license(self, answer):
-        extra = {}
-        if isinstance(answer, ConfirmedByRead):
-            new_id = answer.license['id']  # the answer was lost; the confirming re-read found the license
-        else:
-            new_id = parse_int(text_of(answer, 'id'))
-            order_id = parse_int(text_of(answer, 'billorder.id'))
-            if order_id is not None:
-                extra['order_id'] = order_id
-        if not self.params['skip_basket']:
-            return None, extra
-        after = get_license(self.client, new_id) if new_id is not None else None
-        if after is None:
-            after = self.find_by_comment()
-        if after is None:
-            raise BillmgrError('the order was accepted but no license with comment %r can be found yet; do not rerun '
-                               'before checking the account' % self.params['comment'])
-        if self.params['wait']:
+        answer = apply_plan(self.client, plan, self.the_one_with_comment, params['confirm_timeout'])[0]
+        self.note_order(answer)
+        if not params['skip_basket']:
+            return self.result(None, None, plan.as_result(), **self.spent)
+        # A confirming read (after a lost answer) was a fresh read of the whole list made after the order.
+        found = answer.license if isinstance(answer, ConfirmedByRead) else self.the_one_with_comment()
+        after = self.read_new_license(found)
+        verify_applied(plan, None, after)
+        if params['wait']:
             after = self.wait_active(after)
-        return after, extra
+        return self.result(None, after, plan.as_result(), **self.spent)
+
+    def the_one_with_comment(self):
+        """The live license with the comment after an order (None when there is none yet); two or more fail loudly."""
+        matches = find_by_comment(self.client, self.params['comment'], self.pricelist)
+        if len(matches) > 1:
+            raise IdentityError(
+                'after the order, %d live licenses carry comment %r: ids %s. Another run may have ordered at the same '
+                'time. Nothing was deleted: keep one (delete the others with state=absent and their id), then rerun'
+                % (len(matches), self.params['comment'], ', '.join('%s' % lic['id'] for lic in matches)))
+        return matches[0] if matches else None
+
+    def note_order(self, answer):
+        if isinstance(answer, ConfirmedByRead):
+            self.spent['license_id'] = answer.license['id']  # the answer was lost; the confirming read found it
+            return
+        for key, path in (('order_id', 'billorder.id'), ('license_id', 'id')):
+            value = parse_int(text_of(answer, path))
+            if value is not None:
+                self.spent[key] = value
+
+    def read_new_license(self, found):
+        """The ordered license: ``found``, the only live one with the comment after the order (checked), read whole."""
+        new_id = self.spent.get('license_id')
+        if found is None:
+            shown = get_license(self.client, new_id) if new_id is not None else None
+            raise BillmgrError(
+                'the order was accepted, but no live license with comment %r shows in the account%s; do not rerun before '
+                'checking the account' % (self.params['comment'], '' if shown is None else
+                                          ' (license %s shows comment %r, status %s)' % (new_id, shown['comment'], shown['status'])))
+        if new_id is not None and found['id'] != new_id:
+            raise BillmgrError('the order answered license id %s, but the license with comment %r is %s; do not rerun '
+                               'before checking the account' % (new_id, self.params['comment'], found['id']))
+        self.spent['license_id'] = found['id']
+        return get_license(self.client, found['id']) or found
 
     def wait_active(self, lic):
         deadline = time.monotonic() + self.params['wait_timeout']
         while lic is not None and lic['status'] in ('ordered', 'processing'):
             if time.monotonic() >= deadline:
-                raise BillmgrError('license %s is still %s after wait_timeout=%ss'
-                                   % (lic['id'], lic['status'], self.params['wait_timeout']))
+                raise BillmgrError('license %s is still %s after wait_timeout=%ss; it may become active later: rerun to '
+                                   'check' % (lic['id'], lic['status'], self.params['wait_timeout']))
             time.sleep(min(2.0, max(0.1, deadline - time.monotonic())))
             lic = get_license(self.client, lic['id'])
         return lic
@@ -372,19 +439,21 @@ class LicenseTask:
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(
+            writes=True,
             id=dict(type='int'),
             comment=dict(type='str'),
-            product=dict(type='str', choices=list(PRODUCTS)),
+            product=dict(type='str', choices=PRODUCT_NAMES),
             pricelist=dict(type='int'),
             addons=dict(type='dict'),
-            period=dict(type='str', choices=['1', '12', 'trial'], default='1'),
-            autoprolong=dict(type='str', choices=['1', '12', 'off'], default='off'),
+            period=dict(type='str', choices=PERIOD_CHOICES, default='1'),
+            autoprolong=dict(type='str', choices=AUTOPROLONG_CHOICES, default='off'),
             skip_basket=dict(type='bool', default=True),
             state=dict(type='str', choices=['present', 'active', 'suspended', 'absent'], default='present'),
             wait=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=300),
         ),
         mutually_exclusive=[('product', 'pricelist')],
+        required_one_of=[('id', 'comment')],
         supports_check_mode=True,
     )
     client = client_from_module(module)
@@ -395,7 +464,7 @@ def main():
     except InvalidOptionError as exc:
         module.fail_json(msg='%s' % exc, **task.failure_details())
     except BillmgrError as exc:
-        fail_from_error(module, client, exc, **task.failure_details())
+        fail_from_error(module, client, exc, task.plan, **task.failure_details())
     module.exit_json(**result)
 
 

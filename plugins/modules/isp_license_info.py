@@ -16,6 +16,8 @@ description:
   - With O(id), reads that one license (one API request, addon values included).
     Without it, pages through the account's license list.
   - Never changes anything.
+  - Returns RV(api), a description of what the reads showed about the server (paging, cells, status forms, date,
+    language): the first thing to run against a real account.
 author:
   - ispsystem.billmanager maintainers (@ispsystem-community)
 extends_documentation_fragment:
@@ -40,7 +42,9 @@ options:
     type: int
   comment:
     description:
-      - Only licenses whose comment is exactly this text.
+      - Only licenses whose comment is exactly this text (see the comment rule of M(ispsystem.billmanager.isp_license);
+        a comment that breaks it fails the task).
+      - Rows that show no comment cell are read on their own to learn their comment.
     type: str
   product:
     description:
@@ -162,6 +166,97 @@ licenses:
       description: Currency of O(ignore:licenses[].cost) when the API shows one.
       type: str
       sample: EUR
+    status_seen:
+      description:
+        - Only when RV(licenses[].status) is V(unknown) - the status cells the API showed (name, or name@attribute,
+          to the raw value). A license whose status is not understood is never written to by this collection.
+      type: dict
+      returned: when the status is not understood
+      sample: {"item_status": "Blocked", "item_status@orig": "9_1_0"}
+api:
+  description:
+    - What the reads showed about the API server, and what it means for the other modules (first contact with a real
+      account). Built from the answers the module read; it makes no extra request and never writes.
+    - See the user guide, section "First contact with a real account".
+  returned: success
+  type: dict
+  contains:
+    api_url:
+      description: The API URL used.
+      type: str
+    server_date:
+      description: The date of the server (its HTTP C(Date) header), which the modules take as "today"; V(null) when
+        the answers carry none.
+      type: str
+      sample: "2026-11-27"
+    language_asked:
+      description: The C(lang) every request sends (V(en)).
+      type: str
+    language_answered:
+      description: The C(lang) attribute of the last answer.
+      type: str
+    requests:
+      description: How many API requests the module made.
+      type: int
+    list:
+      description: How the license list was paged (without O(id)).
+      type: dict
+      returned: without O(id)
+      contains:
+        page_size_asked:
+          description: Rows per page asked (C(p_cnt)).
+          type: int
+        page_size_served:
+          description: Rows per page the server said it used (its C(p_cnt)), V(null) when it did not say.
+          type: int
+        total_rows:
+          description: The total the server gave (C(p_elems)), V(null) when it gave none.
+          type: int
+        rows_read:
+          description: Rows read.
+          type: int
+        list_requests:
+          description: List requests made.
+          type: int
+    rows:
+      description: What the list rows carry (without O(id)).
+      type: dict
+      returned: without O(id)
+      contains:
+        count:
+          description: Rows read.
+          type: int
+        with_comment:
+          description: Rows with a C(comment) cell.
+          type: int
+        with_addon_values:
+          description: Rows with addon values (C(addon_NNNNN) cells).
+          type: int
+        status_forms:
+          description: How rows show their status - V(status_code) (a numeric C(status)), V(item_status_code) (a
+            numeric C(item_status)), V(orig) (a code in an C(orig) attribute), V(text) (only a text), V(none) - to how
+            many rows do so.
+          type: dict
+        product_as_id:
+          description: Rows whose C(pricelist) cell is a number.
+          type: int
+        product_as_name:
+          description: Rows whose C(pricelist) cell is a known product name.
+          type: int
+        cells:
+          description: Every cell name seen in the rows.
+          type: list
+          elements: str
+    read_one:
+      description: What the answer to reading one license (C(platform.edit)) carries, with O(id); the same keys as
+        RV(api.rows).
+      type: dict
+      returned: with O(id), when the license exists
+    notes:
+      description: Sentences on what was seen that the other modules treat specially (no totals, no comment cells,
+        no addon values, statuses without codes, another language, no server date).
+      type: list
+      elements: str
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -169,17 +264,15 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
     argument_spec, client_from_module, fail_from_error,
 )
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
+    PRODUCT_NAMES, STATUS_CHOICES, pricelist_of,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import PRODUCTS
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import get_license, list_licenses
-
-STATUS_CHOICES = ['ordered', 'active', 'suspended', 'deleted', 'processing']
-
-
-def wanted_pricelist(params):
-    if params['product']:
-        return PRODUCTS[params['product']]['pricelist']
-    return params['pricelist']
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
+    get_license, read_account, read_one, select_licenses,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.server_report import server_report
 
 
 def matches(item, params, pricelist):
@@ -194,17 +287,24 @@ def matches(item, params, pricelist):
 
 
 def find_licenses(client, params):
-    pricelist = wanted_pricelist(params)
+    """(the licenses selected, the api report of what the reads showed)."""
+    pricelist = pricelist_of(params['product'], params['pricelist'])
     if params['id'] is not None:
-        found = get_license(client, params['id'])
+        found, doc = read_one(client, params['id'])
         candidates = [found] if found else []
+        report = server_report(client, one=doc)
     else:
-        candidates = list_licenses(client, comment=params['comment'], pricelist=pricelist)
+        listing = read_account(client)
+        live_only = not params['status'] or 'deleted' not in params['status']
+        selection = select_licenses(client, listing, pricelist, params['comment'], live_only=live_only)
+        candidates = selection.licenses + [lic for lic, _reason in selection.unclear]
+        report = server_report(client, listing=listing)
     selected = [item for item in candidates if matches(item, params, pricelist)]
     if params['details'] and params['id'] is None:
         # Only rows without addon values need a read of their own.
         selected = [item if item['addons'] is not None else get_license(client, item['id']) or item for item in selected]
-    return sorted(selected, key=lambda item: item['id'] or 0)
+    report['requests'] = client.request_count
+    return sorted(selected, key=lambda item: item['id'] or 0), report
 
 
 def main():
@@ -212,7 +312,7 @@ def main():
         argument_spec=argument_spec(
             id=dict(type='int'),
             comment=dict(type='str'),
-            product=dict(type='str', choices=list(PRODUCTS)),
+            product=dict(type='str', choices=PRODUCT_NAMES),
             pricelist=dict(type='int'),
             status=dict(type='list', elements='str', choices=STATUS_CHOICES),
             details=dict(type='bool', default=False),
@@ -221,11 +321,15 @@ def main():
         supports_check_mode=True,
     )
     client = client_from_module(module)
+    comment = module.params['comment']
+    if comment is not None and comment_problem(comment):
+        module.fail_json(msg='comment %r cannot match any license: %s; %s' % (comment, comment_problem(comment), COMMENT_RULE),
+                         licenses=[])
     try:
-        licenses = find_licenses(client, module.params)
+        licenses, report = find_licenses(client, module.params)
     except BillmgrError as exc:
         fail_from_error(module, client, exc, licenses=[])
-    module.exit_json(changed=False, licenses=licenses)
+    module.exit_json(changed=False, licenses=licenses, api=report)
 
 
 if __name__ == '__main__':

@@ -23,6 +23,7 @@ author:
   - ispsystem.billmanager maintainers (@ispsystem-community)
 extends_documentation_fragment:
   - ispsystem.billmanager.api
+  - ispsystem.billmanager.api.writes
   - ispsystem.billmanager.api.actiongroup
   - ansible.builtin.action_common_attributes
 attributes:
@@ -43,11 +44,13 @@ options:
   id:
     description:
       - Id of the license to renew. When it does not exist, the task fails.
+      - With O(product) or O(pricelist), a license of another product fails the task before anything is bought.
     type: int
   comment:
     description:
       - Without O(id), the exact comment of the license within O(product) (or O(pricelist)).
         A comment that matches no license, or more than one, fails the task.
+      - The same comment rule as M(ispsystem.billmanager.isp_license) applies; one of O(id) and O(comment) is required.
     type: str
   product:
     description:
@@ -91,8 +94,15 @@ options:
 notes:
   - Trial licenses (period V(trial)) cannot be renewed through the API; the task fails with a clear message before any
     write. Order a paid license with M(ispsystem.billmanager.isp_license) instead.
-  - A suspended license is renewed by one period at most per run, because BILLmanager renews it from the renewal date
-    and whether it is active afterwards depends on why it was suspended. Resume it first when more is needed.
+  - Suspended licenses. BILLmanager renews a suspended license from the renewal date, not from its expiry date.
+    A license suspended with paid days left (its expiry date is after today; its owner suspended it) is never renewed
+    while suspended, because the renewal would throw those days away; the task fails and names the days. Resume it
+    first (M(ispsystem.billmanager.isp_license) with C(state=active)), then renew.
+  - A license suspended on or after its expiry date (suspended because it expired) is renewed from today, by one period
+    at most per run, and is predicted to be active afterwards; the license read back must show it (status and new
+    expiry), else the task fails and says so.
+  - After the renewals the license is read back; its expiry must be the predicted one and the one the last renewal
+    answered, else the task fails (with C(changed=true)) and shows both.
 seealso:
   - module: ispsystem.billmanager.isp_license
   - module: ispsystem.billmanager.isp_license_info
@@ -144,10 +154,23 @@ expiredate:
 periods:
   description:
     - How many periods were bought (would be bought, in check mode).
-    - On failure, how many were bought before it.
+    - On failure, how many were bought before it (acknowledged or confirmed by a read).
   returned: always
   type: int
   sample: 6
+calls_completed:
+  description: How many of RV(calls) were made, and took effect, before the task failed.
+  returned: on failure, when a renewal was sent
+  type: int
+  sample: 1
+calls_sent:
+  description:
+    - On a failure after renewals were sent, each sent call with what it came to in C(outcome) (V(done), V(confirmed),
+      V(unknown), V(refused)); see RV(ispsystem.billmanager.isp_license#module:calls_sent).
+    - C(changed) is V(true) whenever one of them may have renewed.
+  returned: on failure, when a renewal was sent
+  type: list
+  elements: dict
 calls:
   description: The C(service.prolong) calls of the plan, without credentials.
   returned: always
@@ -167,13 +190,17 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
     argument_spec, client_from_module, fail_from_error,
 )
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
+    PRODUCT_NAMES, RENEWAL_PERIODS, pricelist_of,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import PRODUCTS, parse_date
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem, parse_date
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
     IdentityError, api_today, find_license, get_license,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import wanted_pricelist
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import ConfirmedByRead, InvalidOptionError, apply_plan
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
+    ConfirmedByRead, InvalidOptionError, VerificationError, apply_plan, verify_applied,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
@@ -189,10 +216,11 @@ def parse_until(value):
 
 def validate_offline(params):
     """Option checks that need no request."""
-    if params['id'] is None and params['comment'] is None:
-        raise InvalidOptionError('one of id or comment is required to identify the license')
     if params['id'] is None and params['product'] is None and params['pricelist'] is None:
         raise InvalidOptionError('product (vmmanager6, dcimanager6) or pricelist is required with comment')
+    if params['comment'] is not None and comment_problem(params['comment']):
+        raise InvalidOptionError('comment %r cannot be used: %s; %s'
+                                 % (params['comment'], comment_problem(params['comment']), COMMENT_RULE))
     if params['min_days_left'] is not None and params['min_days_left'] < 0:
         raise InvalidOptionError('min_days_left must be >= 0, got %s' % params['min_days_left'])
     if params['max_periods'] < 1:
@@ -212,20 +240,34 @@ def new_expiry_from_answer(answer):
     return parse_date(text_of(answer, 'doc/newexpiredate') or text_of(answer, 'newexpiredate'))
 
 
+def renew(module, client, lic, plan):
+    """Apply the renewal plan; return the license read back, verified against the plan and the answers."""
+    answers = apply_plan(client, plan, lambda: get_license(client, lic['id']), module.params['confirm_timeout'])
+    after = get_license(client, lic['id'])
+    verify_applied(plan, lic, after)
+    answered = new_expiry_from_answer(answers[-1])
+    if answered and answered != after['expiredate']:
+        raise VerificationError('the last renewal answered the expiry %s, but the license read back shows %s'
+                                % (answered, after['expiredate']))
+    return after
+
+
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(
+            writes=True,
             id=dict(type='int'),
             comment=dict(type='str'),
-            product=dict(type='str', choices=list(PRODUCTS)),
+            product=dict(type='str', choices=PRODUCT_NAMES),
             pricelist=dict(type='int'),
-            period=dict(type='int', choices=[1, 12], default=1),
+            period=dict(type='int', choices=list(RENEWAL_PERIODS), default=1),
             min_days_left=dict(type='int'),
             until=dict(type='str', aliases=['renew_until']),
             max_periods=dict(type='int', default=12),
             force=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('product', 'pricelist'), ('min_days_left', 'until')],
+        required_one_of=[('id', 'comment')],
         supports_check_mode=True,
     )
     client = client_from_module(module)
@@ -234,7 +276,7 @@ def main():
     plan = None
     try:
         until = validate_offline(params)
-        lic = find_license(client, params['id'], params['comment'], wanted_pricelist(params['product'], params['pricelist']))
+        lic = find_license(client, params['id'], params['comment'], pricelist_of(params['product'], params['pricelist']))
         if lic is None:
             raise IdentityError('no license matches comment %r; isp_license_prolong never orders one' % params['comment'])
         today = api_today(client)
@@ -243,11 +285,7 @@ def main():
         result.update(calls=plan.as_result(), periods=len(plan), changed=bool(plan), expiredate_before=lic['expiredate'])
         after = plan.predict(lic)
         if plan and not module.check_mode:
-            answers = apply_plan(client, plan, lambda: get_license(client, lic['id']))
-            answered = [new_expiry_from_answer(answer) for answer in answers]
-            after = get_license(client, lic['id']) or after
-            if answered[-1] and after['expiredate'] != answered[-1]:
-                module.warn('the renewal answered the expiry %s but the license now shows %s' % (answered[-1], after['expiredate']))
+            after = renew(module, client, lic, plan)
         result.update(license=after, expiredate=after['expiredate'])
         if module._diff:
             result['diff'] = {'before': lic, 'after': after}
@@ -255,8 +293,8 @@ def main():
         module.fail_json(msg='%s' % exc, **result)
     except BillmgrError as exc:
         if plan is not None:
-            result.update(periods=plan.completed, changed=plan.completed > 0)
-        fail_from_error(module, client, exc, **result)
+            result.update(periods=plan.completed, changed=False)
+        fail_from_error(module, client, exc, plan, **result)
     module.exit_json(**result)
 
 

@@ -20,7 +20,7 @@ Each step names the ``func`` it expects and the form values (everything but ``fu
 sent at all. A value of ``ANY`` only asks for the key to be present. Expected ints are compared as
 their decimal text (the form always carries text); bools are NOT converted, write ``'on'``/``'off'``.
 
-Every request must also carry ``out=xml`` and ``authinfo`` (``FakeTransport(authinfo='user:pw')``
+Every request must also carry ``out=xml``, ``lang=en`` and ``authinfo`` (``FakeTransport(authinfo='user:pw')``
 checks its exact value) and go to ``url`` when one is given. A request that does not match the next
 step, or a request after the last step, fails the test at once with ``pytest.fail`` (which an
 ``except Exception`` in the code under test cannot swallow) and is remembered, so ``assert_done()``
@@ -46,7 +46,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport im
 API_URL = 'https://billmgr.example.test/manager/billmgr'
 USER = 'demo'
 PASSWORD = 'demo-secret'
-ENVELOPE = ('func', 'out', 'authinfo')
+ENVELOPE = ('func', 'out', 'lang', 'authinfo')
 
 
 class _Any:
@@ -178,6 +178,8 @@ class FakeTransport:
         problems = step.mismatches(form)
         if form.get('out') != 'xml':
             problems.append('out is %r, expected \'xml\'' % (form.get('out'),))
+        if form.get('lang') != 'en':
+            problems.append('lang is %r, expected \'en\'' % (form.get('lang'),))
         if 'authinfo' not in form:
             problems.append('authinfo is missing')
         elif self.authinfo is not None and form['authinfo'] != self.authinfo:

@@ -45,7 +45,7 @@ def test_form_carries_out_func_authinfo_and_converted_params():
     transport.assert_done()
     assert root.tag == 'doc'
     assert transport.forms == [{
-        'func': 'platform.edit', 'out': 'xml', 'authinfo': 'demo:demo-secret',
+        'func': 'platform.edit', 'out': 'xml', 'lang': 'en', 'authinfo': 'demo:demo-secret',
         'elid': '101', 'flag': 'on', 'other': 'off', 'count': '0', 'comment': 'a b&c',
     }]
     assert transport.requests[0]['url'] == API_URL
@@ -166,7 +166,7 @@ def test_money_error_does_not_repeat_amounts_the_message_names():
     assert str(info.value) == "BILLmanager service.prolong failed: money error on 'balance': " + message
 
 
-@pytest.mark.parametrize('error_type', ['exists', 'unknown', 'xml', 'frobnicate'])
+@pytest.mark.parametrize('error_type', ['unknown', 'frobnicate', 'lock'])
 def test_unknown_error_type_is_named(error_type):
     client, transport, dummy = scripted([
         expect('platform.order.param', subset=True).answer(error_doc(error_type, 'pricelist', 'Something odd')),

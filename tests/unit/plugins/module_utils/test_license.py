@@ -11,8 +11,9 @@ import datetime
 import pytest
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils import license as model
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import (
-    addon_key, license_from_row, parse_autoprolong, parse_date, parse_money, parse_period, parse_pricelist, parse_status,
+    comment_problem, license_from_row, parse_autoprolong, parse_date, parse_money, parse_period, parse_pricelist,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import parse_answer
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import doc, elem, list_doc
@@ -106,18 +107,57 @@ def test_status_code_or_text(status, item_status, code, name):
     assert item['status'] == name
 
 
-def test_status_from_status_msg():
+def test_status_msg_is_a_message_not_a_status():
+    """status_msg (the v5 list's processing message) is not a status: a row with only it is not understood."""
     item = license_from_row(row_of(id=1, status_msg='Processing'), TODAY)
-    assert (item['status_code'], item['status']) == (5, 'processing')
+    assert (item['status_code'], item['status']) == (None, 'unknown')
+
+
+def status_row(inner):
+    return parse_answer(list_doc(['<elem><id>1</id>%s</elem>' % inner]), 'platform').find('elem')
+
+
+@pytest.mark.parametrize('inner, code', [
+    ('<item_status>2</item_status>', 2),  # a numeric item_status (site-builder docs)
+    ('<item_status orig="2_2_16">Active</item_status>', 2),  # a text whose orig attribute holds the code
+    ('<item_status orig="3_3_0">\u0410\u043a\u0442\u0438\u0432\u043d\u0430</item_status>', 3),  # orig wins over the text
+    ('<item_status orig="5">In progress</item_status>', 5),
+    ('<status>4</status><item_status orig="4_4_0">Deleted</item_status>', 4),
+    ('<item_status>\u0410\u043a\u0442\u0438\u0432\u043d\u0430</item_status>', 2),  # Russian text, last resort
+    ('<item_status>\u041e\u0441\u0442\u0430\u043d\u043e\u0432\u043b\u0435\u043d\u0430</item_status>', 3),
+    ('<item_status>\u0423\u0434\u0430\u043b\u0435\u043d\u0430</item_status>', 4),
+    ('<item_status>\u0417\u0430\u043a\u0430\u0437\u0430\u043d\u0430</item_status>', 1),
+    ('<item_status>\u041e\u0431\u0440\u0430\u0431\u0430\u0442\u044b\u0432\u0430\u0435\u0442\u0441\u044f</item_status>', 5),
+])
+def test_status_forms_of_real_servers(inner, code):
+    item = license_from_row(status_row(inner), TODAY)
+    assert item['status_code'] == code
+    assert 'status_seen' not in item
+
+
+@pytest.mark.parametrize('inner, seen', [
+    ('<status>2</status><item_status orig="3_3_0">Suspended</item_status>', {'status': '2', 'item_status': 'Suspended',
+                                                                             'item_status@orig': '3_3_0'}),
+    ('<status>2</status><item_status>3</item_status>', {'status': '2', 'item_status': '3'}),
+    ('<item_status orig="x_1">Blocked</item_status>', {'item_status': 'Blocked', 'item_status@orig': 'x_1'}),
+    ('<item_status>Blocked</item_status>', {'item_status': 'Blocked'}),
+    ('<status>Active</status><item_status>Deleted</item_status>', {'status': 'Active', 'item_status': 'Deleted'}),
+    ('', {}),
+])
+def test_a_status_not_understood_is_unknown_and_says_what_it_saw(inner, seen):
+    """Codes that disagree, unknown texts or no status at all: unknown, with the cells seen (for the refusal)."""
+    item = license_from_row(status_row(inner), TODAY)
+    assert (item['status'], item['status_code']) == ('unknown', None)
+    assert item['status_seen'] == seen
 
 
 def test_missing_fields_give_none_not_errors():
     item = license_from_row(row_of(id=7), TODAY)
-    assert set(item) == LICENSE_KEYS
+    assert set(item) == LICENSE_KEYS | {'status_seen'}
     assert item == {
         'id': 7, 'product': None, 'pricelist': None, 'status': 'unknown', 'status_code': None, 'comment': '',
         'period': None, 'createdate': None, 'expiredate': None, 'days_left': None, 'autoprolong': 'off',
-        'addons': None, 'cost': None, 'currency': None,
+        'addons': None, 'cost': None, 'currency': None, 'status_seen': {},
     }
 
 
@@ -153,6 +193,38 @@ def test_flag_elements_are_read_as_set():
 def test_comment_keeps_inner_spaces_and_is_stripped():
     item = license_from_row(row_of(id=1, comment='  web  cluster & co  '), TODAY)
     assert item['comment'] == 'web  cluster & co'
+
+
+@pytest.mark.parametrize('comment', ['web-1', 'VM cluster #2 (Frankfurt)', 'кластер 1', '\u00e9t\u00e9', 'a',
+                                     'x' * 500, '\U0001f600 emoji', 'tabs\\tliteral'])
+def test_comments_that_round_trip_are_accepted(comment):
+    assert comment_problem(comment) is None
+
+
+@pytest.mark.parametrize('comment, words', [
+    ('', 'empty'),
+    (' web', 'starts with whitespace'),
+    ('web ', 'ends with whitespace'),
+    ('   ', 'whitespace'),
+    ('web\n', 'YAML "|" block'),
+    ('web\r\n', 'line break'),
+    ('\nweb', 'starts with a line break'),
+    ('web\nsite', 'holds a line break'),
+    ('web\r\nsite', 'holds a line break'),
+    ('web\x01', 'control character (U+0001)'),
+    ('web\tsite', 'control character (U+0009)'),
+    ('web\x7f', 'control character'),
+    ('web\u200bsite', 'invisible formatting character'),
+    ('web\ufeff', 'invisible formatting character'),
+    ('web\u00a0site', 'space character other than the plain space (U+00A0)'),
+    ('web\u2028site', 'line separator'),
+    ('web  site', 'two spaces in a row'),
+    ('e\u0301t\u00e9', 'NFC'),
+    ('web\uffff', 'non-character'),
+])
+def test_comments_that_may_not_round_trip_are_refused(comment, words):
+    problem = comment_problem(comment)
+    assert problem is not None and words in problem, problem
 
 
 @pytest.mark.parametrize('value, expected', [
@@ -281,8 +353,6 @@ def test_addon_key_and_status_helpers():
     assert addon_key(55163, 1) == '1'
     assert addon_key(55161, 55171) == '55171'
     assert addon_key(None, 55165) == '55165'
-    assert parse_status(' 2 ') == 2
-    assert parse_status(None, 'Ordered') == 1
     assert parse_pricelist('  55163 ') == 55163
     assert parse_pricelist(None) is None
 

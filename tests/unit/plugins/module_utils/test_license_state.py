@@ -12,7 +12,7 @@ import datetime
 import pytest
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
-    edit_params, order_params, plan_change, plan_order, resolve_addons, wanted_pricelist,
+    edit_params, order_params, plan_change, plan_order, resolve_addons,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError
 
@@ -104,11 +104,15 @@ def test_alias_and_id_of_one_addon_with_the_same_count():
     assert resolve_addons({'nodes': 3, '55165': 3}, VM) == {NODES: 3}
 
 
-def test_wanted_pricelist():
-    assert wanted_pricelist('vmmanager6', None) == VM
-    assert wanted_pricelist('dcimanager6', None) == DCI
-    assert wanted_pricelist(None, 60000) == 60000
-    assert wanted_pricelist(None, None) is None
+def test_each_call_names_the_fields_it_changes():
+    """verify_applied compares exactly these fields with the license read back."""
+    plan = plan_change(lic(status='suspended'), 'active', 'new', {NODES: 5, VMS: 50}, TODAY)
+    assert [(call.func, call.changes) for call in plan.calls] == [
+        ('platform.resume', ('status',)), ('platform.edit', ('comment', 'addons.nodes'))]
+    assert plan_change(lic(), 'suspended', None, {}, TODAY).calls[0].changes == ('status',)
+    assert plan_change(lic(), 'absent', None, {}, TODAY).calls[0].changes == ('status',)
+    order = plan_order(VM, '1', 'off', 'web', {NODES: 2}, True, TODAY)
+    assert order.calls[0].changes == ('pricelist', 'comment', 'addons.nodes')
 
 
 # -- order_params ------------------------------------------------------------------------------------------
@@ -267,7 +271,8 @@ def test_an_expired_suspended_license_cannot_be_resumed():
     with pytest.raises(InvalidOptionError) as info:
         plan_change(lic(status='suspended', expiredate='2026-11-20'), 'active', None, {}, TODAY)
     message = '%s' % info.value
-    assert 'license 101 expired on 2026-11-20 and cannot be resumed' in message
+    assert 'license 101 expired on 2026-11-20 and is suspended, so it cannot be resumed' in message
+    assert 'renews it from today and reactivates it' in message
     assert 'isp_license_prolong' in message
 
 

@@ -18,10 +18,11 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors impor
     AmbiguousWriteError, InsufficientFundsError, TransportError,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
-    ConfirmedByRead, InvalidOptionError, OutcomeUnknownError, Plan, PlannedCall, apply_plan,
+    ConfirmedByRead, InvalidOptionError, OutcomeUnknownError, Plan, PlannedCall, VerificationError, apply_plan,
+    verify_applied,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
-    FakeTransport, error_doc, expect, make_client, ok_doc,
+    FakeTransport, doc, error_doc, expect, make_client, ok_doc,
 )
 
 BEFORE = {'id': 101, 'status': 'active', 'status_code': 2, 'comment': 'web', 'addons': {'nodes': 2, 'vms': 50}}
@@ -219,7 +220,7 @@ def test_lost_answer_of_a_money_call_not_confirmed_fails_after_one_request():
     plan.add('platform.suspend', {'elid': 101})
     reread = Reread(None)
     with pytest.raises(OutcomeUnknownError) as info:
-        apply_plan(client, plan, reread)
+        apply_plan(client, plan, reread, confirm_timeout=0)
     transport.assert_done()
     assert transport.funcs == ['platform.resume', 'platform.order.param']
     assert reread.calls == 1
@@ -284,7 +285,7 @@ def test_a_5xx_answer_to_a_write_is_a_lost_answer():
     plan = Plan().add('service.prolong', {'elid': 101, 'period': 12, 'sok': 'ok'}, spends_money=True, confirm=confirm)
     reread = Reread(dict(BEFORE))
     with pytest.raises(OutcomeUnknownError) as info:
-        apply_plan(client, plan, reread)
+        apply_plan(client, plan, reread, confirm_timeout=0)
     transport.assert_done()
     assert len(transport.requests) == 1
     assert confirm.seen == [BEFORE]
@@ -315,6 +316,160 @@ def test_completed_counts_the_calls_made_before_a_failure():
     plan.add('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}, spends_money=True, confirm=Confirm(False))
     plan.add('platform.suspend', {'elid': 101})
     with pytest.raises(OutcomeUnknownError):
-        apply_plan(client, plan, Reread(dict(BEFORE)))
+        apply_plan(client, plan, Reread(dict(BEFORE)), confirm_timeout=0)
     transport.assert_done()
     assert plan.completed == 2
+    assert plan.may_have_written
+    assert [call['outcome'] for call in plan.sent_report()] == ['done', 'done', 'unknown']
+
+
+# -- a slow server: the effect shows only after the client gave up waiting for the answer -----------------------
+
+def test_a_money_call_whose_effect_shows_late_is_confirmed_without_a_resend():
+    """Issue 9: a server that commits after the client's timeout. Reading again for a while finds the license."""
+    client, transport = scripted([expect('platform.order.param', {'sok': 'ok'}, subset=True).raises(lost())])
+    found = {'id': 1000, 'comment': 'web'}
+    plan = Plan().add('platform.order.param', {'sok': 'ok'}, spends_money=True, confirm=lambda lic: lic is not None)
+    reread = Reread(None, None, None, found)
+    answers = apply_plan(client, plan, reread, confirm_timeout=60)
+    transport.assert_done()
+    assert transport.funcs == ['platform.order.param']
+    assert answers[0].license is found
+    assert reread.calls == 4
+    assert transport.clock.sleeps == [1.0, 2.0, 4.0]  # growing pauses between the reads
+    assert plan.sent_report()[0]['outcome'] == 'confirmed'
+
+
+def test_a_money_call_whose_effect_never_shows_fails_after_confirm_timeout():
+    client, transport = scripted([expect('service.prolong', {'sok': 'ok'}, subset=True).raises(lost())])
+    plan = Plan().add('service.prolong', {'sok': 'ok'}, spends_money=True, confirm=Confirm(False))
+    reread = Reread(*[dict(BEFORE)] * 20)
+    with pytest.raises(OutcomeUnknownError, match='For 30s after that'):
+        apply_plan(client, plan, reread, confirm_timeout=30)
+    transport.assert_done()
+    assert sum(transport.clock.sleeps) == 30
+    assert transport.clock.sleeps == [1.0, 2.0, 4.0, 8.0, 10.0, 5.0]
+    assert reread.calls == 7
+    assert plan.may_have_written  # the outcome is unknown: changed must be true
+
+
+def test_a_free_call_is_not_waited_for():
+    client, transport = scripted([
+        expect('platform.suspend', {'elid': 101}).raises(lost()),
+        expect('platform.suspend', {'elid': 101}).answer(ok_doc()),
+    ])
+    plan = Plan().add('platform.suspend', {'elid': 101}, confirm=Confirm(False))
+    apply_plan(client, plan, Reread(dict(BEFORE)), confirm_timeout=60)
+    transport.assert_done()
+    assert transport.clock.sleeps == []
+
+
+# -- a write answered without an acknowledgement ---------------------------------------------------------
+
+FORM_ANSWER = doc('<elid>101</elid><id>101</id><pricelist>55163</pricelist><status>2</status><comment>web</comment>',
+                  func='platform.edit')
+
+
+@pytest.mark.parametrize('spends_money', [True, False], ids=['money', 'free'])
+def test_an_unacknowledged_write_is_never_resent_and_fails_when_its_effect_does_not_show(spends_money):
+    """Issue 8: a sok=ok write answered with its form (no <ok/>) reported success although nothing was applied."""
+    client, transport = scripted([expect('platform.edit', {'elid': 101, 'comment': 'new', 'sok': 'ok'}).answer(FORM_ANSWER)])
+    plan = Plan().add('platform.edit', {'elid': 101, 'comment': 'new', 'sok': 'ok'}, spends_money=spends_money,
+                      confirm=lambda lic: lic['comment'] == 'new')
+    with pytest.raises(OutcomeUnknownError) as info:
+        apply_plan(client, plan, Reread(*[dict(BEFORE)] * 10), confirm_timeout=3)
+    transport.assert_done()
+    message = '%s' % info.value
+    assert 'does not acknowledge the write (no <ok/>)' in message
+    assert 'it is not sent again' in message
+    assert '<elid>101</elid>' not in message or 'answer starts' in message
+
+
+def test_an_unacknowledged_write_whose_effect_shows_is_confirmed():
+    client, transport = scripted([expect('platform.suspend', {'elid': 101}).answer(doc('<elid>101</elid>'))])
+    plan = Plan().add('platform.suspend', {'elid': 101}, confirm=lambda lic: lic['status'] == 'suspended')
+    answers = apply_plan(client, plan, Reread(dict(BEFORE, status='suspended')), confirm_timeout=3)
+    transport.assert_done()
+    assert isinstance(answers[0], ConfirmedByRead)
+
+
+@pytest.mark.parametrize('func, answer', [
+    ('platform.order.param', ok_doc(id=1000)),
+    ('platform.order.param', doc('<id>1000</id><billorder.id>5000</billorder.id>')),
+    ('service.prolong', doc('<doc><newexpiredate>2027-01-01</newexpiredate></doc>')),
+    ('service.prolong', doc('<newexpiredate>2027-01-01</newexpiredate>')),
+    ('platform.edit', ok_doc()),
+    ('platform.delete', doc('<ok a="1"/>')),
+])
+def test_what_acknowledges_a_write(func, answer):
+    client, transport = scripted([expect(func, {'elid': 1}).answer(answer)])
+    client.write(func, elid=1)
+    transport.assert_done()
+
+
+@pytest.mark.parametrize('func, answer', [
+    ('platform.edit', doc('<id>101</id><comment>web</comment>')),  # the read-one form has an <id>: not an ack for edit
+    ('service.prolong', doc('<elid>1</elid><expiredate>2026-12-01</expiredate>')),
+    ('platform.order.param', doc('<slist name="pricelist"/>')),
+    ('platform.suspend', doc('')),
+])
+def test_what_does_not_acknowledge_a_write(func, answer):
+    client, transport = scripted([expect(func, {'elid': 1}).answer(answer)])
+    with pytest.raises(AmbiguousWriteError, match='does not acknowledge the write'):
+        client.write(func, elid=1)
+    transport.assert_done()
+
+
+# -- outcomes and verification ---------------------------------------------------------------------------
+
+def test_a_refused_call_is_not_a_write():
+    client, transport = scripted([
+        expect('platform.resume', {'elid': 101}).answer(ok_doc()),
+        expect('platform.edit', {'elid': 101, 'sok': 'ok'}).answer(error_doc('value', 'addon_55165', 'Too many')),
+    ])
+    plan = Plan().add('platform.resume', {'elid': 101}).add('platform.edit', {'elid': 101, 'sok': 'ok'})
+    with pytest.raises(Exception):
+        apply_plan(client, plan, Reread())
+    transport.assert_done()
+    assert [call['outcome'] for call in plan.sent_report()] == ['done', 'refused']
+    assert plan.may_have_written
+
+
+def test_only_refusals_are_no_write():
+    client, transport = scripted([expect('platform.resume', {'elid': 101}).answer(error_doc('value', 'elid', 'Expired'))])
+    plan = Plan().add('platform.resume', {'elid': 101})
+    with pytest.raises(Exception):
+        apply_plan(client, plan, Reread())
+    transport.assert_done()
+    assert not plan.may_have_written
+    assert plan.completed == 0
+
+
+def with_nodes(count):
+    def predict(lic):
+        lic['addons'] = dict(lic['addons'], nodes=count)
+        return lic
+    return predict
+
+
+def test_verify_applied_passes_when_the_read_shows_the_prediction():
+    plan = Plan().add('platform.edit', {}, predict=with_nodes(5), changes=['addons.nodes'])
+    plan.add('platform.suspend', {}, predict=set_status('suspended'), changes=['status'])
+    after = dict(BEFORE, status='suspended', addons={'nodes': 5, 'vms': 49}, comment='changed elsewhere')
+    verify_applied(plan, BEFORE, after)  # vms and comment were not changed by the plan: not compared
+
+
+def test_verify_applied_fails_showing_both_values_and_the_calls_sent():
+    plan = Plan().add('platform.edit', {'elid': 101, 'addon_55165': 5}, predict=with_nodes(5), changes=['addons.nodes'])
+    plan.outcomes.append('done')
+    with pytest.raises(VerificationError) as info:
+        verify_applied(plan, BEFORE, dict(BEFORE))
+    message = '%s' % info.value
+    assert 'addons.nodes is 2, expected 5' in message
+
+
+def test_verify_applied_takes_a_license_that_no_longer_reads_as_deleted():
+    plan = Plan().add('platform.delete', {}, predict=set_status('deleted'), changes=['status'])
+    verify_applied(plan, BEFORE, None)
+    with pytest.raises(VerificationError, match="status is 'active', expected 'deleted'"):
+        verify_applied(plan, BEFORE, dict(BEFORE))

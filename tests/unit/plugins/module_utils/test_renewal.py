@@ -11,9 +11,10 @@ import datetime
 
 import pytest
 
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import RENEWAL_PERIODS
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import (
-    RENEWAL_PERIODS, add_months, check_renewable, plan_renewal, renewal_dates, to_date,
+    add_months, check_renewable, plan_renewal, renewal_dates, suspension, to_date,
 )
 
 TODAY = datetime.date(2026, 11, 27)
@@ -141,29 +142,38 @@ def test_suspended_that_reached_the_target_is_not_renewed():
 
 
 @pytest.mark.parametrize('target', [{'min_days_left': 40}, {'until': D(2027, 1, 15)}], ids=['min_days_left', 'until'])
-def test_suspended_needing_a_second_period_is_refused(target):
+def test_expired_suspended_needing_a_second_period_is_refused(target):
     with pytest.raises(InvalidOptionError) as info:
-        renewal_dates(lic(status='suspended', expiredate='2026-11-20'), 1, TODAY, **target)
+        plan_renewal(lic(status='suspended', expiredate='2026-11-20'), 1, TODAY, **target)
     message = '%s' % info.value
-    assert 'license 101 is suspended' in message
-    assert 'one period at most' in message
-    assert 'resume the license' in message
+    assert 'license 101 expired on 2026-11-20 and is suspended' in message
+    assert 'one period for it at most' in message
+    assert 'Use period 12, or rerun after this renewal' in message
+    assert 'resume' not in message.lower()  # issue 9: an expired license cannot be resumed; no circular advice
 
 
-@pytest.mark.parametrize('target', [{'force': True}, {'min_days_left': 90}, {'until': D(2027, 3, 1)}],
-                         ids=['force', 'min_days_left', 'until'])
-def test_suspended_renewal_that_would_not_extend_is_refused(target):
+@pytest.mark.parametrize('expiredate, kind', [
+    ('2026-11-20', 'expired'), ('2026-11-27', 'expired'), ('2026-11-28', 'by_owner'), ('2027-02-01', 'by_owner'),
+])
+def test_suspension_is_told_by_the_expiry_date(expiredate, kind):
+    assert suspension(lic(status='suspended', expiredate=expiredate), TODAY) == kind
+    assert suspension(lic(status='active', expiredate=expiredate), TODAY) is None
+
+
+@pytest.mark.parametrize('target', [{'force': True}, {'min_days_left': 90}, {'until': D(2027, 3, 1)}, {'min_days_left': 70}],
+                         ids=['force', 'min_days_left', 'until', 'one-period-would-reach-it'])
+def test_a_license_suspended_with_paid_days_is_never_renewed_while_suspended(target):
+    """Issue 9: renewing it would count from today and throw the paid days away."""
     with pytest.raises(InvalidOptionError) as info:
-        renewal_dates(lic(status='suspended', expiredate='2027-02-01'), 1, TODAY, **target)
+        plan_renewal(lic(status='suspended', expiredate='2027-02-01'), 1, TODAY, **target)
     message = '%s' % info.value
-    assert 'expires on 2027-02-01' in message
-    assert 'to 2026-12-27' in message
-    assert 'does not extend it' in message
+    assert 'license 101 is suspended with 66 paid day(s) left (until 2027-02-01)' in message
+    assert 'throw those days away' in message
+    assert 'Resume it first' in message
 
 
-def test_suspended_renewal_to_the_same_day_does_not_extend():
-    with pytest.raises(InvalidOptionError, match='does not extend it'):
-        renewal_dates(lic(status='suspended', expiredate='2026-12-27'), 1, TODAY, force=True)
+def test_a_license_suspended_with_paid_days_that_reached_the_target_is_left_alone():
+    assert len(plan_renewal(lic(status='suspended', expiredate='2027-02-01'), 1, TODAY, min_days_left=14)) == 0
 
 
 # -- what cannot be renewed -----------------------------------------------------------------------------
@@ -248,10 +258,18 @@ def test_a_far_target_fails_on_max_periods_not_on_the_calendar():
         plan_renewal(lic(), 1, TODAY, until=D(9999, 12, 31))
 
 
-def test_plan_for_a_suspended_license():
+def test_plan_for_an_expired_suspended_license_predicts_it_active_again():
     plan = plan_renewal(lic(status='suspended', expiredate='2026-11-20'), 1, TODAY, min_days_left=14)
     assert len(plan) == 1
-    assert plan.predict(lic(status='suspended', expiredate='2026-11-20'))['expiredate'] == '2026-12-27'
+    after = plan.predict(lic(status='suspended', expiredate='2026-11-20'))
+    assert (after['expiredate'], after['status'], after['status_code']) == ('2026-12-27', 'active', 2)
+    assert plan.changed_fields() == ['expiredate', 'status']
+
+
+def test_plan_for_an_active_license_changes_only_the_expiry():
+    plan = plan_renewal(lic(), 1, TODAY, until=D(2027, 3, 1))
+    assert plan.changed_fields() == ['expiredate']
+    assert plan.predict(lic())['status'] == 'active'
 
 
 # -- confirm: after a lost answer, did the renewal happen? ------------------------------------------------------

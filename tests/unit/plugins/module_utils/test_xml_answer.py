@@ -11,10 +11,11 @@ import time
 import pytest
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
-    AuthError, InsufficientFundsError, InvalidValueError, NotFoundError, TransportError, UnknownApiError,
+    AuthError, ExistsError, InsufficientFundsError, InvalidValueError, NotFoundError, RequestFormatError, TransportError,
+    UnknownApiError,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import (
-    EXCERPT_LENGTH, excerpt, is_ok, parse_answer, raise_for_error, text_of,
+    EXCERPT_LENGTH, excerpt, parse_answer, raise_for_error, text_of,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
     LOGIN_HTML, PROXY_HTML, doc, error_doc, ok_doc,
@@ -144,7 +145,6 @@ def test_quadratic_blowup_entity_is_not_expanded():
 def test_no_error_element_raises_nothing():
     root = parse_answer(ok_doc(id=5), 'f')
     assert raise_for_error(root, 'f') is None
-    assert is_ok(root) is True
 
 
 def test_nested_error_is_not_the_answer_error():
@@ -154,7 +154,6 @@ def test_nested_error_is_not_the_answer_error():
 
 def test_error_params_except_object_are_collected_and_stripped():
     root = parse_answer(error_doc('money', 'balance', ' Not enough ', balance=' 12.00 ', cost='30.00', value=''), 'service.prolong')
-    assert is_ok(root) is False
     with pytest.raises(InsufficientFundsError) as info:
         raise_for_error(root, 'service.prolong')
     assert info.value.params == {'balance': '12.00', 'cost': '30.00', 'value': ''}
@@ -176,15 +175,32 @@ def test_missed_elid_with_value_is_not_found_and_without_is_invalid():
 def test_auth_error_text():
     with pytest.raises(AuthError) as info:
         raise_for_error(parse_answer(error_doc('auth', 'badpassword', 'Invalid username or password'), 'platform'), 'platform')
-    assert str(info.value) == "BILLmanager platform failed: auth error on 'badpassword': Invalid username or password"
+    assert str(info.value) == (
+        "BILLmanager platform failed: auth error on 'badpassword': Invalid username or password. Check api_user and "
+        "api_password; an account can also restrict API logins (authinfo) to a list of addresses, so the address this "
+        "request comes from may not be allowed")
 
 
 def test_unknown_type_names_it():
     with pytest.raises(UnknownApiError) as info:
+        raise_for_error(parse_answer(error_doc('frozen', 'pricelist', 'Tariff is frozen'), 'platform.order.param'),
+                        'platform.order.param')
+    assert str(info.value) == ("BILLmanager platform.order.param failed: frozen error on 'pricelist': Tariff is frozen"
+                               " (unrecognised BILLmanager error type 'frozen')")
+
+
+def test_exists_error_says_what_it_means():
+    """Issue 8: an exists error was called "unrecognised"."""
+    with pytest.raises(ExistsError) as info:
         raise_for_error(parse_answer(error_doc('exists', 'pricelist', 'A trial was already ordered'), 'platform.order.param'),
                         'platform.order.param')
-    assert str(info.value) == ("BILLmanager platform.order.param failed: exists error on 'pricelist': A trial was already ordered"
-                               " (unrecognised BILLmanager error type 'exists')")
+    assert str(info.value) == ("BILLmanager platform.order.param failed: exists error on 'pricelist': A trial was already "
+                               "ordered (BILLmanager says it already exists)")
+
+
+def test_xml_error_says_the_request_was_not_read():
+    with pytest.raises(RequestFormatError, match='could not read the request; please report it'):
+        raise_for_error(parse_answer(error_doc('xml', 'doc', 'Parse error'), 'platform'), 'platform')
 
 
 # -- helpers -----------------------------------------------------------------------------------------

@@ -25,8 +25,9 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils import api_module, license_reads
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
-    FakeTransport, cells, doc, elem, expect, list_doc,
+    FakeClock, FakeTransport, cells, doc, elem, expect, list_doc,
 )
 
 try:
@@ -74,7 +75,8 @@ class ModuleRun:
 
     def __init__(self, monkeypatch, module, script, authinfo='%s:%s' % (USER, PASSWORD)):
         self.module = module
-        self.transport = FakeTransport(script, url=URL, authinfo=authinfo)
+        self.clock = FakeClock()  # the client's sleeps (retries, reading again after a lost answer) only move it
+        self.transport = FakeTransport(script, url=URL, authinfo=authinfo, clock=self.clock)
         self.results = []
         self.warnings = []
         self.created = []  # the keyword arguments each transport was built with (validate_certs, ca_path)
@@ -95,6 +97,7 @@ class ModuleRun:
         monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
         monkeypatch.setattr(basic.AnsibleModule, 'warn', warn)
         monkeypatch.setattr(api_module, 'RequestsTransport', self._transport_factory)
+        monkeypatch.setattr(api_module, 'BillmgrClient', self._client_factory)
         monkeypatch.setattr(license_reads, 'utc_today', lambda: LOCAL_DATE)
         for name in ENV_NAMES:
             monkeypatch.delenv(name, raising=False)
@@ -102,6 +105,9 @@ class ModuleRun:
     def _transport_factory(self, **kwargs):
         self.created.append(kwargs)
         return self.transport
+
+    def _client_factory(self, *args, **kwargs):
+        return BillmgrClient(*args, sleep=self.clock.sleep, monotonic=self.clock.monotonic, **kwargs)
 
     def finish(self, kwargs):
         result = dict(kwargs)
@@ -157,7 +163,11 @@ def read_one(license_id, headers=None, **fields):
 
 
 def list_page(*rows, **kwargs):
-    """A step: the list read (first page), answered with these rows (``headers=`` as for ``read_one``)."""
+    """A step: the list read (first page), answered with these rows (``headers=`` as for ``read_one``).
+
+    The rows are those of the emulator: no comment cell when the comment is empty, so such a live row of the
+    product looked up by comment is read on its own (``read_one``) by the module.
+    """
     body = list_doc(list(rows), p_elems=len(rows), p_cnt=FIRST_PAGE['p_cnt'], p_num=FIRST_PAGE['p_num'])
     return expect('platform', FIRST_PAGE).answer(body, headers=kwargs.get('headers') or DATE)
 

@@ -17,7 +17,7 @@ from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.f
     error_doc, expect, ok_doc,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.modules.module_harness import (
-    AUTH, DATE, USER, ModuleRun, license_row, list_page, read_one, serialized,
+    AUTH, DATE, FIRST_PAGE, USER, ModuleRun, license_doc, license_row, list_page, read_one, serialized,
 )
 
 ORDER = {
@@ -35,6 +35,11 @@ def read_new(**changes):
     fields = dict(NEW_LICENSE)
     fields.update(changes)
     return read_one(201, **fields)
+
+
+def after_order(*rows):
+    """A step: the list read again after the order (the order gate's second half), by default showing only 201."""
+    return list_page(*(rows or (OTHER, license_row(201, comment='web-new'))))
 
 
 def order_step(params=None):
@@ -59,6 +64,7 @@ def test_order_by_comment(monkeypatch):
     run = run_of(monkeypatch, [
         list_page(OTHER, license_row(102, comment='web-new', status=4)),  # a deleted namesake does not count
         order_step().answer(order_answer(), headers=DATE),
+        after_order(OTHER, license_row(102, comment='web-new', status=4), license_row(201, comment='web-new')),
         read_new(),
     ])
     result = run(ORDER_ARGS)
@@ -79,6 +85,7 @@ def test_check_mode_reads_only_and_plans_what_the_real_run_does(monkeypatch):
         list_page(OTHER),
         list_page(OTHER),
         order_step().answer(order_answer(), headers=DATE),
+        after_order(),
         read_new(),
     ])
     checked = run(ORDER_ARGS, check_mode=True, diff=True)
@@ -121,6 +128,7 @@ def test_an_order_whose_license_is_still_being_made_is_waited_for(monkeypatch):
     run = run_of(monkeypatch, [
         list_page(),
         order_step().answer(order_answer(), headers=DATE),
+        after_order(license_row(201, comment='web-new', status=5)),
         read_new(status=5),
         read_new(),
     ])
@@ -134,6 +142,7 @@ def test_no_wait_returns_the_license_as_read(monkeypatch):
     run = run_of(monkeypatch, [
         list_page(),
         order_step().answer(order_answer(), headers=DATE),
+        after_order(license_row(201, comment='web-new', status=5)),
         read_new(status=5),
     ])
     result = run(dict(ORDER_ARGS, wait=False))
@@ -200,7 +209,7 @@ def test_resize_is_one_edit_with_only_the_changed_addon(monkeypatch):
 
 
 def test_diff_in_check_mode_predicts_the_change(monkeypatch):
-    run = run_of(monkeypatch, [read_new()])
+    run = run_of(monkeypatch, [read_new(), list_page(OTHER)])  # the list: is 'renamed' free?
     result = run(dict(AUTH, id=201, comment='renamed', addons={'vms': 150}, state='suspended'), check_mode=True, diff=True)
     run.transport.assert_done()
     assert [call['func'] for call in result['calls']] == ['platform.edit', 'platform.suspend']
@@ -266,14 +275,39 @@ def test_lost_order_answer_and_nothing_found_fails_without_a_second_order(monkey
         list_page(OTHER),
         order_step().raises(lost()),
         list_page(OTHER),
+        list_page(OTHER),
+        list_page(OTHER),
     ])
-    result = run(ORDER_ARGS, fails=True)
+    result = run(dict(ORDER_ARGS, confirm_timeout=3), fails=True)
     run.transport.assert_done()
     assert run.count('platform.order.param') == 1
+    assert run.clock.sleeps == [1.0, 2.0]  # read again for confirm_timeout=3 seconds
     assert 'platform.order.param' in result['msg']
     assert 'check the account' in result['msg']
+    assert 'Sent before the failure: platform.order.param (outcome unknown)' in result['msg']
+    assert 'may still be completed by the server' in result['msg']
     assert result['calls'] == [{'func': 'platform.order.param', 'params': ORDER}]
     assert result['calls_completed'] == 0
+    assert result['changed'] is True  # issue 9: an order may have happened
+    assert result['calls_sent'] == [{'func': 'platform.order.param', 'params': ORDER, 'outcome': 'unknown'}]
+
+
+def test_an_order_committed_after_the_client_gave_up_is_found_and_not_bought_again(monkeypatch):
+    """Issue 9: a slow server commits the order at 6 s, the client timed out at 3 s; reading again finds it."""
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().raises(lost('no answer within 3s')),
+        list_page(OTHER),
+        list_page(OTHER),
+        list_page(OTHER, license_row(201, comment='web-new')),
+        read_new(),
+    ])
+    result = run(ORDER_ARGS)
+    run.transport.assert_done()
+    assert run.count('platform.order.param') == 1
+    assert run.clock.sleeps == [1.0, 2.0]
+    assert result['changed'] is True
+    assert result['license']['id'] == 201
 
 
 def test_lost_answer_of_an_edit_confirmed_by_the_reread(monkeypatch):
@@ -346,7 +380,7 @@ def test_a_license_of_another_product_is_refused(monkeypatch):
     run = run_of(monkeypatch, [read_new()])
     result = run(dict(AUTH, id=201, product='dcimanager6'), fails=True)
     run.transport.assert_done()
-    assert 'license 201 is of pricelist 55163 (vmmanager6), not dcimanager6' in result['msg']
+    assert 'license 201 is a vmmanager6 license, not dcimanager6' in result['msg']
 
 
 def test_an_expired_suspended_license_is_not_resumed(monkeypatch):
@@ -357,9 +391,15 @@ def test_an_expired_suspended_license_is_not_resumed(monkeypatch):
 
 
 @pytest.mark.parametrize('args, fragment', [
-    ({}, 'one of id or comment is required'),
+    ({}, 'one of the following is required: id, comment'),
     ({'comment': 'web-new'}, 'product (vmmanager6, dcimanager6) or pricelist is required'),
-    ({'comment': '', 'product': 'vmmanager6'}, 'comment must not be empty'),
+    ({'comment': '', 'product': 'vmmanager6'}, "comment '' cannot be used: it is empty"),
+    ({'comment': 'web\n', 'product': 'vmmanager6'}, 'ends with a line break (a YAML "|" block adds one'),
+    ({'comment': ' web', 'product': 'vmmanager6'}, 'starts with whitespace'),
+    ({'comment': 'web\x01', 'product': 'vmmanager6'}, 'control character (U+0001)'),
+    ({'id': 201, 'comment': 'a\r\nb'}, 'holds a line break'),
+    ({'id': 201, 'ca_path': '/nonexistent/ca.pem'}, 'ca_path: /nonexistent/ca.pem does not exist'),
+    ({'id': 201, 'confirm_timeout': -1}, 'confirm_timeout must be 0 or more'),
     ({'id': 201, 'wait_timeout': -1}, 'wait_timeout must be >= 0'),
     ({'comment': 'x', 'product': 'vmmanager6', 'addons': {'cpus': 1}}, "'cpus' is not an addon of vmmanager6"),
     ({'comment': 'x', 'product': 'vmmanager6', 'addons': {'nodes': -1}}, "the count of 'nodes' must be a whole number"),
@@ -384,16 +424,16 @@ def secret_runs():
     """(name, script, args, fails): runs whose results must not contain the password anywhere."""
     echo = 'Invalid password %s for %s' % (SECRET, USER)
     return [
-        ('order', [list_page(), order_step().answer(order_answer(), headers=DATE), read_new()],
+        ('order', [list_page(), order_step().answer(order_answer(), headers=DATE), after_order(), read_new()],
          ORDER_ARGS, False, False),
         ('check', [list_page()], ORDER_ARGS, False, True),
         ('resize', [read_new(),
                     expect('platform.edit', {'elid': 201, 'addon_55165': 4, 'sok': 'ok'}).answer(ok_doc()),
-                    read_new()], dict(AUTH, id=201, addons={'nodes': 4}), False, False),
+                    read_new(addons={55165: 4, 55164: 200})], dict(AUTH, id=201, addons={'nodes': 4}), False, False),
         ('api-error', [list_page(), order_step().answer(error_doc('auth', 'badpassword', echo, value=SECRET))],
          ORDER_ARGS, True, False),
         ('lost', [list_page(), order_step().raises(lost('reset while sending authinfo=%s:%s' % (USER, SECRET))),
-                  list_page()], ORDER_ARGS, True, False),
+                  list_page()], dict(ORDER_ARGS, confirm_timeout=0), True, False),
     ]
 
 
@@ -405,3 +445,146 @@ def test_the_password_never_appears_in_a_result(monkeypatch, name, script, args,
     text = serialized(result)
     assert SECRET not in text, name
     assert '"authinfo"' not in text
+
+
+# -- verified writes and reporting after a write ----------------------------------------------------------------
+
+def test_a_write_the_license_does_not_show_fails_with_changed_and_the_calls_sent(monkeypatch):
+    """Issue 8: a write answered <ok/> whose effect the license read back does not show is not success."""
+    run = run_of(monkeypatch, [
+        read_new(),
+        expect('platform.edit', {'elid': 201, 'addon_55165': 4, 'sok': 'ok'}).answer(ok_doc(), headers=DATE),
+        read_new(),
+    ])
+    result = run(dict(AUTH, id=201, addons={'nodes': 4}), fails=True)
+    run.transport.assert_done()
+    assert 'addons.nodes is 3, expected 4' in result['msg']
+    assert 'Sent before the failure: platform.edit (done)' in result['msg']
+    assert result['changed'] is True
+    assert result['calls_completed'] == 1
+
+
+def test_a_write_answered_with_its_form_is_not_success(monkeypatch):
+    """Issue 8: a sok=ok write answered with its form (no <ok/>) and nothing applied reported success."""
+    run = run_of(monkeypatch, [
+        read_new(),
+        expect('platform.suspend', {'elid': 201}).answer(license_doc(201), headers=DATE),
+        read_new(),
+    ])
+    result = run(dict(AUTH, id=201, state='suspended', confirm_timeout=0), fails=True)
+    run.transport.assert_done()
+    assert 'does not acknowledge the write' in result['msg']
+    assert run.count('platform.suspend') == 1
+    assert result['calls_sent'][0]['outcome'] == 'unknown'
+
+
+def test_the_second_of_two_writes_failing_reports_the_first(monkeypatch):
+    """Issue 9: the first of two writes done and the second failing reported changed: false."""
+    run = run_of(monkeypatch, [
+        read_new(status=3),
+        expect('platform.resume', {'elid': 201}).answer(ok_doc(), headers=DATE),
+        expect('platform.edit', {'elid': 201, 'addon_55165': 9, 'sok': 'ok'}).answer(
+            error_doc('money', 'balance', 'Insufficient funds', balance='1.00', cost='9.00')),
+    ])
+    result = run(dict(AUTH, id=201, state='active', addons={'nodes': 9}), fails=True)
+    run.transport.assert_done()
+    assert result['changed'] is True
+    assert result['calls_completed'] == 1
+    assert [call['outcome'] for call in result['calls_sent']] == ['done', 'refused']
+    assert 'Sent before the failure: platform.resume (done), platform.edit (refused)' in result['msg']
+
+
+def test_a_failing_read_back_after_an_order_reports_the_order(monkeypatch):
+    """Issue 9: the read-back after an order failed and the task said changed: false."""
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().answer(order_answer(), headers=DATE),
+    ] + [expect('platform', FIRST_PAGE).answer(b'<html>503</html>', status=503)] * 7)  # reads retry for 30 s
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert result['changed'] is True
+    assert (result['order_id'], result['license_id']) == (9001, 201)
+    assert 'HTTP 503' in result['msg']
+    assert 'Sent before the failure: platform.order.param (done); order id 9001, license id 201' in result['msg']
+
+
+def test_an_order_that_times_out_waiting_reports_the_license(monkeypatch):
+    clock = {'now': 0.0}
+
+    class FakeTime:
+        @staticmethod
+        def monotonic():
+            return clock['now']
+
+        @staticmethod
+        def sleep(seconds):
+            clock['now'] += seconds
+
+    monkeypatch.setattr(isp_license, 'time', FakeTime)
+    run = run_of(monkeypatch, [
+        list_page(),
+        order_step().answer(order_answer(), headers=DATE),
+        after_order(license_row(201, comment='web-new', status=5)),
+        read_new(status=5),
+        read_new(status=5),
+    ])
+    result = run(dict(ORDER_ARGS, wait_timeout=1), fails=True)
+    run.transport.assert_done()
+    assert result['changed'] is True
+    assert result['license_id'] == 201
+    assert 'license 201 is still processing after wait_timeout=1s' in result['msg']
+
+
+def test_two_licenses_with_the_comment_after_an_order_fail_loudly_and_delete_nothing(monkeypatch):
+    """Issue 8: a concurrent run ordered too; name every id, delete nothing."""
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().answer(order_answer(), headers=DATE),
+        after_order(OTHER, license_row(201, comment='web-new'), license_row(202, comment='web-new')),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert "after the order, 2 live licenses carry comment 'web-new': ids 201, 202" in result['msg']
+    assert 'Nothing was deleted' in result['msg']
+    assert result['changed'] is True
+    assert run.count('platform.delete') == 0
+
+
+def test_an_order_whose_comment_comes_back_otherwise_fails_saying_so(monkeypatch):
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().answer(order_answer(), headers=DATE),
+        after_order(OTHER, license_row(201, comment='web-ne')),
+        read_new(comment='web-ne'),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert "no live license with comment 'web-new' shows in the account (license 201 shows comment 'web-ne'" in result['msg']
+    assert result['changed'] is True
+
+
+def test_a_rename_to_a_comment_another_license_carries_is_refused(monkeypatch):
+    """Issue 9: the rename was accepted, and later runs failed as ambiguous."""
+    run = run_of(monkeypatch, [read_new(), list_page(OTHER, license_row(201, comment='web-new'))])
+    result = run(dict(AUTH, id=201, comment='web-old'), fails=True)
+    run.transport.assert_done()
+    assert "comment 'web-old' is already carried by license 101 of the same product" in result['msg']
+    assert run.transport.funcs == ['platform.edit', 'platform']  # a read, then the list: no write
+
+
+def test_a_candidate_whose_status_is_not_understood_blocks_the_order(monkeypatch):
+    row = license_row(201, comment='web-new').replace('<status>2</status>', '').replace('Active', 'Blocked')
+    run = run_of(monkeypatch, [list_page(OTHER, row)])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert "license 201 has a status that is not understood (item_status='Blocked')" in result['msg']
+    assert run.count('platform.order.param') == 0
+
+
+def test_a_row_without_a_comment_is_read_before_ordering(monkeypatch):
+    """Issue 8: rows without a comment cell made every run order a new license."""
+    run = run_of(monkeypatch, [list_page(OTHER, license_row(201)), read_new()])
+    result = run(ORDER_ARGS)
+    run.transport.assert_done()
+    assert result['changed'] is False
+    assert result['license']['id'] == 201

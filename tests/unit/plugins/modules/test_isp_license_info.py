@@ -116,7 +116,7 @@ def test_no_filter_lists_every_license_but_deleted_ones(monkeypatch):
 
 
 def test_results_are_sorted_by_id(monkeypatch):
-    rows = list_doc([elem(id=9, status=2), elem(id=3, status=2), elem(id=5, status=1)])
+    rows = list_doc([elem(id=9, status=2), elem(id=3, status=2), elem(id=5, status=1)], p_elems=3)
     run = Run(monkeypatch, [expect('platform', FIRST_PAGE).answer(rows)])
     assert ids(run(dict(AUTH))) == [3, 5, 9]
 
@@ -158,7 +158,7 @@ def test_details_reads_each_selected_license(monkeypatch):
 def test_details_does_not_read_a_license_whose_row_carries_its_addons(monkeypatch):
     """Regression: details=true read every selected license again, even when the list row had its addon values."""
     rows = list_doc([elem(id=101, pricelist='VMmanager 6', status=2, comment='web', addon_55165=3, addon_55164=50),
-                     elem(id=102, pricelist='VMmanager 6', status=2, comment='db')])
+                     elem(id=102, pricelist='VMmanager 6', status=2, comment='db')], p_elems=2)
     run = Run(monkeypatch, [
         expect('platform', FIRST_PAGE).answer(rows),
         expect('platform.edit', {'elid': 102}).answer(edit_answer(102, 55163, 2, 'db', {55165: 1, 55164: 5})),
@@ -214,13 +214,24 @@ def test_id_as_a_numeric_string_is_accepted(monkeypatch):
 
 @pytest.mark.parametrize('answer', [
     error_doc('missed', 'elid', 'Object not found', value='999'),
-    error_doc('access', 'elid', 'Access denied'),
-], ids=['not-found', 'not-ours'])
+    error_doc('missed', 'item', 'Item not found', value='999'),
+    error_doc('access', 'elid', 'Access denied', value='999'),
+    error_doc('missed', 'id', 'Object 999 does not exist'),
+], ids=['missed-elid', 'missed-item', 'not-ours', 'id-in-message'])
 def test_id_not_found_gives_an_empty_list(monkeypatch, answer):
+    """Issue 8: a not-found answer of another form (missed on item) failed the task instead of returning no license."""
     run = Run(monkeypatch, [expect('platform.edit', {'elid': 999}).answer(answer)])
     result = run(dict(AUTH, id=999))
     run.transport.assert_done()
-    assert result == {'changed': False, 'licenses': []}
+    assert (result['changed'], result['licenses']) == (False, [])
+    assert 'read_one' not in result['api']
+
+
+def test_an_error_that_does_not_name_the_id_is_not_taken_for_not_found(monkeypatch):
+    run = Run(monkeypatch, [expect('platform.edit', {'elid': 999}).answer(error_doc('access', 'elid', 'Access denied'))])
+    result = run(dict(AUTH, id=999), fails=True)
+    run.transport.assert_done()
+    assert "access error on 'elid': Access denied" in result['msg']
 
 
 @pytest.mark.parametrize('filters, expected', [
@@ -261,11 +272,13 @@ def test_check_mode_reads_the_same_and_changes_nothing(monkeypatch):
     assert run.transport.funcs == ['platform', 'platform']
 
 
-def test_connection_options_reach_the_transport_and_client(monkeypatch):
+def test_connection_options_reach_the_transport_and_client(monkeypatch, tmp_path):
+    ca_file = tmp_path / 'test-ca.pem'
+    ca_file.write_text('-----BEGIN CERTIFICATE-----\n', encoding='ascii')
     run = Run(monkeypatch, [expect('platform', FIRST_PAGE).answer(list_doc([]))])
-    run(dict(AUTH, validate_certs=False, ca_path='/etc/ssl/test-ca.pem', timeout=7))
+    run(dict(AUTH, validate_certs=False, ca_path=str(ca_file), timeout=7))
     run.transport.assert_done()
-    assert run.created == [{'validate_certs': False, 'ca_path': '/etc/ssl/test-ca.pem'}]
+    assert run.created == [{'validate_certs': False, 'ca_path': str(ca_file)}]
     assert run.transport.requests[0]['timeout'] == 7
     assert run.transport.requests[0]['url'] == URL
 

@@ -186,8 +186,9 @@ def test_max_periods_exceeded_fails_without_writing(monkeypatch):
     ({'period': -100}, 'trial license'),
     ({'status': 4}, 'is deleted and cannot be renewed'),
     ({'status': 1, 'expiredate': None}, 'has no expiry date yet'),
-    ({'status': 3, 'expiredate': '2026-11-20'}, 'one period at most'),
-], ids=['trial', 'deleted', 'ordered', 'suspended-twice'])
+    ({'status': 3, 'expiredate': '2026-11-20'}, 'one period for it at most'),
+    ({'status': 3, 'expiredate': '2027-01-10'}, 'suspended with 44 paid day(s) left (until 2027-01-10)'),
+], ids=['trial', 'deleted', 'ordered', 'expired-suspended-twice', 'suspended-with-paid-days'])
 def test_licenses_that_cannot_be_renewed_so_fail_before_any_write(monkeypatch, fields, fragment):
     run = run_of(monkeypatch, [read_one(101, **fields)])
     result = run(dict(AUTH, id=101, min_days_left=60), fails=True)
@@ -236,7 +237,7 @@ def test_insufficient_funds_half_way_reports_what_was_bought(monkeypatch):
     ({'id': 101}, ['set a target, min_days_left or until, or force=true']),
     ({'id': 101, 'force': False}, ['set a target, min_days_left or until, or force=true']),
     ({'id': 101, 'force': True, 'max_periods': 0}, ['max_periods must be >= 1, got 0']),
-    ({'force': True}, ['one of id or comment is required']),
+    ({'force': True}, ['one of the following is required: id, comment']),
     ({'comment': 'web', 'force': True}, ['product (vmmanager6, dcimanager6) or pricelist is required with comment']),
     ({'comment': 'web', 'product': 'vmmanager6', 'pricelist': 55163, 'force': True}, ['mutually exclusive']),
 ], ids=['period', 'until-month', 'until-format', 'until-text', 'min-days-negative', 'both-targets', 'no-target',
@@ -312,13 +313,14 @@ def test_lost_answer_and_the_expiry_unchanged_fails_after_one_request(monkeypatc
         expect('service.prolong', PROLONG_1).raises(lost()),
         read_one(101, expiredate='2026-12-01'),
     ])
-    result = run(dict(AUTH, id=101, until='2027-02-01'), fails=True)
+    result = run(dict(AUTH, id=101, until='2027-02-01', confirm_timeout=0), fails=True)
     run.transport.assert_done()
     assert run.count('service.prolong') == 1
     assert 'service.prolong' in result['msg']
     assert 'check the account' in result['msg']
-    assert (result['changed'], result['periods']) == (False, 0)
+    assert (result['changed'], result['periods']) == (True, 0)  # issue 9: a renewal may have happened
     assert result['calls'] == [CALL_1] * 2
+    assert result['calls_sent'] == [dict(CALL_1, outcome='unknown')]
 
 
 # -- the answer's shape -------------------------------------------------------------------------------------------------
@@ -346,12 +348,34 @@ def test_both_answer_shapes_in_a_run(monkeypatch, shape):
     ])
     args = dict(AUTH, id=101, force=True)
     agreed = run(args)
-    disagreed = run(args)
+    disagreed = run(args, fails=True)
     run.transport.assert_done()
     assert agreed['expiredate'] == '2027-01-01'
     assert 'warnings' not in agreed
-    assert disagreed['expiredate'] == '2027-01-15'  # the license as read back is what is reported
-    assert disagreed['warnings'] == ['the renewal answered the expiry 2027-02-01 but the license now shows 2027-01-15']
+    # Issue 8: a renewal the license read back does not show is a failure (it was a warning), with changed: true.
+    assert "expiredate is '2027-01-15', expected '2027-02-01'" in disagreed['msg']
+    assert (disagreed['changed'], disagreed['periods']) == (True, 1)
+
+
+def test_an_answer_that_disagrees_with_the_license_read_back_fails(monkeypatch):
+    run = run_of(monkeypatch, [
+        read_one(101, expiredate='2026-12-01'),
+        prolong('2027-01-02'),
+        read_one(101, expiredate='2027-01-01'),
+    ])
+    result = run(dict(AUTH, id=101, force=True), fails=True)
+    run.transport.assert_done()
+    assert 'the last renewal answered the expiry 2027-01-02, but the license read back shows 2027-01-01' in result['msg']
+    assert result['changed'] is True
+
+
+def test_a_license_of_another_product_given_by_id_is_not_renewed(monkeypatch):
+    """Issue 9: isp_license_prolong with id and a product of the other kind renewed it anyway."""
+    run = run_of(monkeypatch, [read_one(103, pricelist=55161, expiredate='2026-12-01')])
+    result = run(dict(AUTH, id=103, product='vmmanager6', force=True), fails=True)
+    run.transport.assert_done()
+    assert 'license 103 is a dcimanager6 license, not vmmanager6' in result['msg']
+    assert run.count('service.prolong') == 0
 
 
 # -- the password --------------------------------------------------------------------------------------------------------

@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one product catalogue: products, pricelists, addons, statuses, periods.
+
+Modules, filters, the role (through them) and the documentation tests all read these tables;
+nothing else in the collection spells a pricelist, an addon id or a status name.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+# product -> pricelist, display name, and the addons it sizes: alias -> addon id (None: the id is not published,
+# the user gives it as a number).
+PRODUCTS = {
+    'vmmanager6': {'pricelist': 55163, 'name': 'VMmanager 6', 'addons': {'nodes': 55165, 'vms': 55164}},
+    'dcimanager6': {'pricelist': 55161, 'name': 'DCImanager 6', 'addons': {'units': None}},
+}
+PRODUCT_NAMES = list(PRODUCTS)
+PRICELIST_TO_PRODUCT = dict((spec['pricelist'], name) for name, spec in PRODUCTS.items())
+
+STATUS_CODES = {1: 'ordered', 2: 'active', 3: 'suspended', 4: 'deleted', 5: 'processing'}
+STATUS_NAMES = dict((name, code) for code, name in STATUS_CODES.items())
+STATUS_CHOICES = [STATUS_CODES[code] for code in sorted(STATUS_CODES)]
+# Statuses in which a license exists and can be written to ("live"); deleted licenses never match an identity.
+LIVE_STATUSES = frozenset(['ordered', 'active', 'suspended', 'processing'])
+# Display texts a status cell may hold instead of the code, in English and Russian (the answer's language follows
+# the account unless lang=en is sent; the client sends it). Compared lower-case, letters only. Used last: a code
+# from ``status``, a numeric ``item_status`` or the ``orig`` attribute always wins.
+STATUS_TEXTS = {
+    'ordered': 1, 'open': 1, 'заказана': 1, 'заказан': 1, 'заказано': 1,
+    'active': 2, 'активна': 2, 'активен': 2, 'активно': 2,
+    'suspended': 3, 'stopped': 3, 'остановлена': 3, 'остановлен': 3, 'приостановлена': 3, 'приостановлен': 3,
+    'deleted': 4, 'удалена': 4, 'удален': 4, 'удалён': 4, 'удалено': 4,
+    'processing': 5, 'inprogress': 5, 'обрабатывается': 5, 'вобработке': 5,
+}
+
+# Order periods: option value -> the API's period code.
+PERIODS = {'1': 1, '12': 12, 'trial': -100}
+PERIOD_NAMES = dict((code, name) for name, code in PERIODS.items())
+PERIOD_CHOICES = ['1', '12', 'trial']
+RENEWAL_PERIODS = (1, 12)
+AUTOPROLONG_CHOICES = ['1', '12', 'off']
+
+
+def _letters(text):
+    return re.sub(r'\W|_', '', text).lower()
+
+
+PRODUCT_DISPLAY_NAMES = dict((_letters(spec['name']), spec['pricelist']) for spec in PRODUCTS.values())
+
+
+def pricelist_of(product, pricelist=None):
+    """The pricelist id of a product name, or ``pricelist`` when no product is given."""
+    return PRODUCTS[product]['pricelist'] if product else pricelist
+
+
+def product_label(pricelist):
+    """How messages name a pricelist: its product name, or 'pricelist N'."""
+    return PRICELIST_TO_PRODUCT.get(pricelist) or 'pricelist %s' % pricelist
+
+
+def addon_aliases(pricelist):
+    """{alias: addon_id} of the published addons of a pricelist (empty when none are published)."""
+    product = PRICELIST_TO_PRODUCT.get(pricelist)
+    if not product:
+        return {}
+    return dict((alias, addon_id) for alias, addon_id in PRODUCTS[product]['addons'].items() if addon_id is not None)
+
+
+def addon_key(pricelist, addon_id):
+    """Name under which an addon appears in a license dict: its alias, else its id as a string."""
+    for alias, known_id in addon_aliases(pricelist).items():
+        if known_id == addon_id:
+            return alias
+    return '%s' % addon_id
+
+
+def status_from_text(text):
+    """The status code a display text stands for, or None."""
+    return STATUS_TEXTS.get(_letters(text)) if text else None
+
+
+def pricelist_from_name(text):
+    """The pricelist id of a known product display name ("VMmanager 6"), or None."""
+    return PRODUCT_DISPLAY_NAMES.get(_letters(text)) if text else None
