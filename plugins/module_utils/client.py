@@ -18,12 +18,13 @@ __metaclass__ = type
 
 import email.utils
 import html
+import re
 import time
 
 try:
-    from urllib.parse import quote_plus
+    from urllib.parse import unquote, unquote_plus
 except ImportError:  # pragma: no cover
-    from urllib import quote_plus
+    from urllib import unquote, unquote_plus
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
     AmbiguousWriteError, ApiError, TLSVerificationError, TransportError, UnacknowledgedWriteError,
@@ -33,7 +34,10 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer i
 )
 
 DEFAULT_API_URL = 'https://api.ispsystem.com/manager/billmgr'
-REDACTED = '********'
+# What stands in place of a text (an answer excerpt, an API message) that holds the password in any form.
+WITHHELD = '(withheld: it holds the api_password)'
+# How many layers of encoding are undone when looking for the password (double encoding by a proxy and the like).
+DECODE_DEPTH = 3
 # Texts (statuses, messages) follow the account's language unless the request names one.
 LANGUAGE = 'en'
 # What acknowledges a write besides <ok/>: the result each function is known to give.
@@ -71,17 +75,28 @@ class BillmgrClient:
         return self._call(func, params, write=True)
 
     def redact(self, text):
-        """Remove the password from any text: raw, URL-encoded and HTML-escaped."""
-        text = '%s' % text
-        for secret in self._secret_forms():
-            text = text.replace(secret, REDACTED)
-        return text
+        """``text``, or WITHHELD when it holds the password in any form.
 
-    def _secret_forms(self):
+        The text is never patched: guessing every encoding a proxy or a server might echo the password in is
+        how a password leaks. Instead it is decoded every way it could be (see ``holds_password``), and a text
+        in which any decoding shows the password is withheld whole.
+        """
+        text = '%s' % text
+        return WITHHELD if self.holds_password(text) else text
+
+    def holds_password(self, text):
+        """True when the password appears in ``text`` raw or after undoing HTML entities, %-encoding, '+' for
+        space or JSON \\u escapes, in any combination, up to DECODE_DEPTH layers deep."""
         if not self.password:
-            return []
-        forms = set([self.password, quote_plus(self.password), html.escape(self.password), html.escape(self.password, quote=False)])
-        return sorted(forms, key=len, reverse=True)
+            return False
+        seen = set([text])
+        layer = seen
+        for _depth in range(DECODE_DEPTH):
+            if any(self.password in candidate for candidate in layer):
+                return True
+            layer = set(decoded for candidate in layer for decoded in _decodings(candidate)) - seen
+            seen.update(layer)
+        return any(self.password in candidate for candidate in layer)
 
     def _redact_body(self, body):
         if isinstance(body, bytes):
@@ -184,6 +199,20 @@ class BillmgrClient:
             return
         if parsed is not None:
             self.server_date = parsed.date()
+
+
+def _decodings(text):
+    """The ways one layer of encoding may be undone (numeric entities also literally: html.unescape maps some to
+    other characters, as HTML5 says)."""
+    return set([html.unescape(text), unquote(text), unquote_plus(text),
+                re.sub(r'\\u([0-9a-fA-F]{4})', lambda match: chr(int(match.group(1), 16)), text),
+                re.sub(r'&#([0-9]{1,7});', lambda match: _char(int(match.group(1))), text),
+                re.sub(r'&#[xX]([0-9a-fA-F]{1,6});', lambda match: _char(int(match.group(1), 16)), text)])
+
+
+def _char(code):
+    return chr(code) if code <= 0x10FFFF else ''
+
 
 
 def acknowledges(func, root):

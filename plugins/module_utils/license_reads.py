@@ -194,7 +194,7 @@ def select_licenses(client, listing, pricelist=None, comment=None, live_only=Tru
             lic = get_license(client, lic['id'])
             if lic is None or _ruled_out(lic, pricelist, live_only):
                 continue
-        _select(selection, lic, pricelist, comment, live_only)
+        select_into(selection, lic, pricelist, comment, live_only)
     return selection
 
 
@@ -205,7 +205,10 @@ def _ruled_out(lic, pricelist, live_only):
     return live_only and lic['status'] == 'deleted'
 
 
-def _select(selection, lic, pricelist, comment, live_only):
+def select_into(selection, lic, pricelist, comment=None, live_only=True):
+    """Add ``lic`` to ``selection`` when it is of ``pricelist`` and carries ``comment`` (unclear when unsure)."""
+    if _ruled_out(lic, pricelist, live_only):
+        return
     if comment is not None and lic['comment'] != comment:
         return
     if pricelist is not None and lic['pricelist'] is None:
@@ -231,41 +234,127 @@ def list_licenses(client, comment=None, pricelist=None, include_deleted=True, pa
     return selection.licenses + [lic for lic, _reason in selection.unclear]
 
 
-def find_by_comment(client, comment, pricelist, page_size=PAGE_SIZE):
+def find_by_comment(client, comment, pricelist):
     """The live licenses of ``pricelist`` carrying ``comment``, from a fresh and complete read (the order gate).
 
     Raises IncompleteListError or NotUnderstoodError instead of answering when the read cannot prove the answer.
     """
-    listing = read_account(client, page_size)
-    selection = select_licenses(client, listing, pricelist, comment)
-    selection.refuse_unclear('comment %r of %s may be carried by licenses that are not understood' % (comment, product_label(pricelist)))
-    return selection.licenses
+    return Account(client).with_comment(comment, pricelist)
 
 
 def find_license(client, license_id=None, comment=None, pricelist=None, need_addons=False):
-    """The license designated by ``license_id``, or by ``comment`` within ``pricelist``.
+    """See Account.find: one license by id, or by comment within a pricelist (None: nothing carries the comment)."""
+    return Account(client).find(license_id, comment, pricelist, need_addons)
 
-    Returns None when a comment matches nothing (the caller may then order). Raises IdentityError when an id does
-    not exist (never order instead), is of another product, or a comment matches more than one license.
-    Deleted licenses never match a comment; a deleted license found by id is returned as such.
+
+class Account:
+    """The reads of one run. Licenses by id are read one by one, unless the whole list was read (``read_list``).
+
+    Looking a license up by comment reads the whole list (once per run, then indexed); that read is the order gate's
+    fresh, complete and understood read.
     """
-    if license_id is not None:
-        found = get_license(client, license_id)
-        if found is None:
-            raise IdentityError('license id %s was not found in the account of this api_user; a license given by id '
-                                'is never ordered: remove id and set comment to order a new one' % license_id)
-        check_product(found, pricelist)
+
+    def __init__(self, client):
+        self.client = client
+        self.listing = None
+        self._rows_by_id = None
+        self._by_comment = None
+        self._resolved = set()  # pricelists whose rows without a comment cell were read on their own
+
+    def read_list(self):
+        self.listing = read_account(self.client)
+        self._rows_by_id = None
+        self._by_comment = None
+        self._resolved = set()
+        return self.listing
+
+    def today(self):
+        return api_today(self.client)
+
+    def find(self, license_id=None, comment=None, pricelist=None, need_addons=False):
+        """The license designated by ``license_id``, or by ``comment`` within ``pricelist``.
+
+        Returns None when a comment matches nothing (the caller may then order). Raises IdentityError when an id does
+        not exist (never order instead), is of another product, or a comment matches more than one license.
+        Deleted licenses never match a comment; a deleted license found by id is returned as such.
+        """
+        if license_id is not None:
+            found = self._by_id(license_id, need_addons)
+            if found is None:
+                raise IdentityError('license id %s was not found in the account of this api_user; a license given by id '
+                                    'is never ordered: remove id and set comment to order a new one' % license_id)
+            check_product(found, pricelist)
+            return found
+        matches = self.with_comment(comment, pricelist)
+        if len(matches) > 1:
+            raise IdentityError('comment %r matches %d licenses (ids %s); refusing to guess: use id to choose one'
+                                % (comment, len(matches), ', '.join('%s' % lic['id'] for lic in matches)))
+        if not matches:
+            return None
+        found = matches[0]
+        if need_addons and found['addons'] is None:
+            found = get_license(self.client, found['id']) or found
         return found
-    matches = find_by_comment(client, comment, pricelist)
-    if len(matches) > 1:
-        raise IdentityError('comment %r matches %d licenses (ids %s); refusing to guess: use id to choose one'
-                            % (comment, len(matches), ', '.join('%s' % item['id'] for item in matches)))
-    if not matches:
-        return None
-    found = matches[0]
-    if need_addons and found['addons'] is None:
-        found = get_license(client, found['id']) or found
-    return found
+
+    def _by_id(self, license_id, need_addons):
+        if self.listing is None:
+            return get_license(self.client, license_id)
+        if self._rows_by_id is None:
+            today = self.today()
+            self._rows_by_id = dict((lic['id'], lic) for lic in (license_from_row(row, today) for row in self.listing.rows))
+        found = self._rows_by_id.get(license_id)
+        if found is None or found['status'] not in LIVE_STATUSES | set(['deleted']) or found['pricelist'] is None \
+                or (need_addons and found['addons'] is None):
+            return get_license(self.client, license_id)  # not in the list, or the row does not show enough
+        return found
+
+    def with_comment(self, comment, pricelist):
+        """The live licenses of ``pricelist`` carrying ``comment`` (the order gate's question); refuses when unsure."""
+        if self.listing is None:
+            self.read_list()
+        if self._by_comment is None and len(self.listing.rows) > 0:
+            self._index()
+        selection = Selection()
+        if self._by_comment is not None:
+            self._resolve(pricelist)
+            for lic in self._by_comment.get(comment, []):
+                select_into(selection, lic, pricelist)
+        selection.refuse_unclear('comment %r of %s may be carried by licenses that are not understood'
+                                 % (comment, product_label(pricelist)))
+        return selection.licenses
+
+    def _index(self):
+        today = self.today()
+        self._by_comment = {}
+        self._unresolved = []
+        for row in self.listing.rows:
+            lic = license_from_row(row, today)
+            if lic['status'] == 'deleted':
+                continue
+            if row.find('comment') is None:
+                self._unresolved.append(lic)
+            else:
+                self._by_comment.setdefault(lic['comment'], []).append(lic)
+
+    def _resolve(self, pricelist):
+        """Read on its own each live row of ``pricelist`` (or of an unknown product) that shows no comment cell."""
+        if pricelist in self._resolved:
+            return
+        remaining = []
+        for lic in self._unresolved:
+            if lic['pricelist'] is not None and lic['pricelist'] != pricelist:
+                remaining.append(lic)
+                continue
+            found = get_license(self.client, lic['id'])
+            if found is not None and found['status'] != 'deleted':
+                self._by_comment.setdefault(found['comment'], []).append(found)
+        self._unresolved = remaining
+        self._resolved.add(pricelist)
+
+    def fresh_with_comment(self, comment, pricelist):
+        """``with_comment`` on a new read of the whole list (after an order)."""
+        self.read_list()
+        return self.with_comment(comment, pricelist)
 
 
 def check_product(lic, pricelist):

@@ -173,9 +173,10 @@ def _with_edit(pricelist, comment, addons, edit):
     def predict(lic):
         if 'comment' in edit:
             lic['comment'] = comment
-        if addons:
+        if any(name.startswith('addon_') for name in edit):
             lic['addons'] = dict(lic['addons'] or {})
             for addon_id, count in addons.items():
                 lic['addons'][addon_key(pricelist, addon_id)] = count
+            lic['cost'] = None  # the price of the new size is not known before the API shows it
         return lic
     return predict

@@ -260,180 +260,50 @@ diff:
   type: dict
 '''
 
-import time
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
     argument_spec, client_from_module, fail_from_error,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES, pricelist_of,
-)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem, parse_int
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
-    IdentityError, api_today, find_by_comment, find_license, get_license,
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
+    STATES, Applier, check_renames, check_wanted, plan_wanted,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
-    check_addon_counts, plan_change, plan_order, resolve_addons,
-)
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
-    ConfirmedByRead, InvalidOptionError, apply_plan, verify_applied,
-)
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
 CART_WARNING = ('skip_basket=false leaves the order unpaid in the cart: no license exists until it is paid, '
                 'so this task cannot find it and orders again on every run (it is not idempotent)')
 
 
-class LicenseTask:
-    """Read, plan, apply, verify, report: one run of isp_license."""
+def run(module, client, run_state):
+    """Read, plan, apply, verify: one run of isp_license. ``run_state['planned']`` is kept for a failure report."""
+    params = module.params
+    wanted = check_wanted(params)
+    account = Account(client)
+    current = account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons))
+    planned = plan_wanted(wanted, current, account.today())
+    run_state['planned'] = planned
+    check_renames(account, [planned])
+    if planned.orders and not params['skip_basket']:
+        module.warn(CART_WARNING)
+    if not planned.plan or module.check_mode:
+        return result(module, planned, planned.predicted())
+    applier = Applier(client, account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
+    applier.apply(planned)
+    if planned.orders and params['skip_basket']:
+        applier.check_orders([planned])
+    applier.wait_active(planned)
+    return result(module, planned, planned.after, **planned.spent)
 
-    def __init__(self, module, client):
-        self.module = module
-        self.client = client
-        self.params = module.params
-        self.pricelist = pricelist_of(self.params['product'], self.params['pricelist'])
-        self.plan = None
-        self.spent = {}  # order_id / license_id of an order, for a failure after it
 
-    def failure_details(self):
-        """What a failed run reports: the plan, and what an order it made is known by."""
-        details = dict(self.spent)
-        details['calls'] = self.plan.as_result() if self.plan is not None else []
-        details['calls_completed'] = self.plan.completed if self.plan is not None else 0
-        return details
-
-    def validate_offline(self):
-        """Checks that need no request (so bad input never reaches the API)."""
-        params = self.params
-        if params['id'] is None and self.pricelist is None:
-            raise InvalidOptionError('product (vmmanager6, dcimanager6) or pricelist is required when the license is '
-                                     'identified by comment')
-        if params['comment'] is not None:
-            problem = comment_problem(params['comment'])
-            if problem:
-                raise InvalidOptionError('comment %r cannot be used: %s; %s' % (params['comment'], problem, COMMENT_RULE))
-        if params['wait_timeout'] < 0:
-            raise InvalidOptionError('wait_timeout must be >= 0, got %s' % params['wait_timeout'])
-        check_addon_counts(params['addons'])
-        if self.pricelist is not None:
-            resolve_addons(params['addons'], self.pricelist)
-
-    def run(self):
-        params = self.params
-        current = find_license(self.client, params['id'], params['comment'], self.pricelist,
-                               need_addons=bool(params['addons']))
-        today = api_today(self.client)
-        if current is None:
-            return self.order(today)
-        addons = resolve_addons(params['addons'], current['pricelist'])
-        rename = params['comment'] if params['id'] is not None else None
-        if addons and current['addons'] is None:
-            raise InvalidOptionError('the API did not show the addon values of license %s, so they cannot be compared'
-                                     % current['id'])
-        plan = plan_change(current, params['state'], rename, addons, today)
-        if plan and rename is not None and rename != current['comment']:
-            self.check_comment_free(rename, current)
-        return self.change(plan, current)
-
-    def check_comment_free(self, comment, current):
-        """A rename must not give a live license of the same product the comment of another one."""
-        others = [lic for lic in find_by_comment(self.client, comment, current['pricelist']) if lic['id'] != current['id']]
-        if others:
-            raise InvalidOptionError('comment %r is already carried by license %s of the same product; comments identify '
-                                     'licenses, so license %s is not renamed to it'
-                                     % (comment, ', '.join('%s' % lic['id'] for lic in others), current['id']))
-
-    def change(self, plan, current):
-        predicted = plan.predict(current)
-        if not plan or self.module.check_mode:
-            return self.result(current, predicted, plan.as_result())
-        self.plan = plan
-        reread = lambda: get_license(self.client, current['id'])  # noqa: E731
-        apply_plan(self.client, plan, reread, self.params['confirm_timeout'])
-        after = reread()
-        verify_applied(plan, current, after)
-        if self.params['wait'] and self.params['state'] == 'active':
-            after = self.wait_active(after)
-        return self.result(current, after, plan.as_result())
-
-    def order(self, today):
-        params = self.params
-        if params['state'] == 'absent':
-            return self.result(None, None, [])
-        if params['state'] == 'suspended':
-            raise InvalidOptionError('no license matches comment %r; state=suspended never orders one' % params['comment'])
-        addons = resolve_addons(params['addons'], self.pricelist)
-        plan = plan_order(self.pricelist, params['period'], params['autoprolong'], params['comment'], addons,
-                          params['skip_basket'], today)
-        if not params['skip_basket']:
-            self.module.warn(CART_WARNING)
-        if self.module.check_mode:
-            return self.result(None, plan.predict(None), plan.as_result())
-        self.plan = plan
-        answer = apply_plan(self.client, plan, self.the_one_with_comment, params['confirm_timeout'])[0]
-        self.note_order(answer)
-        if not params['skip_basket']:
-            return self.result(None, None, plan.as_result(), **self.spent)
-        # A confirming read (after a lost answer) was a fresh read of the whole list made after the order.
-        found = answer.license if isinstance(answer, ConfirmedByRead) else self.the_one_with_comment()
-        after = self.read_new_license(found)
-        verify_applied(plan, None, after)
-        if params['wait']:
-            after = self.wait_active(after)
-        return self.result(None, after, plan.as_result(), **self.spent)
-
-    def the_one_with_comment(self):
-        """The live license with the comment after an order (None when there is none yet); two or more fail loudly."""
-        matches = find_by_comment(self.client, self.params['comment'], self.pricelist)
-        if len(matches) > 1:
-            raise IdentityError(
-                'after the order, %d live licenses carry comment %r: ids %s. Another run may have ordered at the same '
-                'time. Nothing was deleted: keep one (delete the others with state=absent and their id), then rerun'
-                % (len(matches), self.params['comment'], ', '.join('%s' % lic['id'] for lic in matches)))
-        return matches[0] if matches else None
-
-    def note_order(self, answer):
-        if isinstance(answer, ConfirmedByRead):
-            self.spent['license_id'] = answer.license['id']  # the answer was lost; the confirming read found it
-            return
-        for key, path in (('order_id', 'billorder.id'), ('license_id', 'id')):
-            value = parse_int(text_of(answer, path))
-            if value is not None:
-                self.spent[key] = value
-
-    def read_new_license(self, found):
-        """The ordered license: ``found``, the only live one with the comment after the order (checked), read whole."""
-        new_id = self.spent.get('license_id')
-        if found is None:
-            shown = get_license(self.client, new_id) if new_id is not None else None
-            raise BillmgrError(
-                'the order was accepted, but no live license with comment %r shows in the account%s; do not rerun before '
-                'checking the account' % (self.params['comment'], '' if shown is None else
-                                          ' (license %s shows comment %r, status %s)' % (new_id, shown['comment'], shown['status'])))
-        if new_id is not None and found['id'] != new_id:
-            raise BillmgrError('the order answered license id %s, but the license with comment %r is %s; do not rerun '
-                               'before checking the account' % (new_id, self.params['comment'], found['id']))
-        self.spent['license_id'] = found['id']
-        return get_license(self.client, found['id']) or found
-
-    def wait_active(self, lic):
-        deadline = time.monotonic() + self.params['wait_timeout']
-        while lic is not None and lic['status'] in ('ordered', 'processing'):
-            if time.monotonic() >= deadline:
-                raise BillmgrError('license %s is still %s after wait_timeout=%ss; it may become active later: rerun to '
-                                   'check' % (lic['id'], lic['status'], self.params['wait_timeout']))
-            time.sleep(min(2.0, max(0.1, deadline - time.monotonic())))
-            lic = get_license(self.client, lic['id'])
-        return lic
-
-    def result(self, before, after, calls, **extra):
-        result = dict(changed=bool(calls), license=after, calls=calls, **extra)
-        if self.module._diff:
-            result['diff'] = {'before': before or {}, 'after': after or {}}
-        return result
+def result(module, planned, after, **extra):
+    calls = planned.plan.as_result()
+    outcome = dict(changed=bool(calls), license=after, calls=calls, **extra)
+    if module._diff:
+        outcome['diff'] = {'before': planned.current or {}, 'after': after or {}}
+    return outcome
 
 
 def main():
@@ -448,7 +318,7 @@ def main():
             period=dict(type='str', choices=PERIOD_CHOICES, default='1'),
             autoprolong=dict(type='str', choices=AUTOPROLONG_CHOICES, default='off'),
             skip_basket=dict(type='bool', default=True),
-            state=dict(type='str', choices=['present', 'active', 'suspended', 'absent'], default='present'),
+            state=dict(type='str', choices=STATES, default='present'),
             wait=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=300),
         ),
@@ -457,15 +327,20 @@ def main():
         supports_check_mode=True,
     )
     client = client_from_module(module)
-    task = LicenseTask(module, client)
+    if module.params['wait_timeout'] < 0:
+        module.fail_json(msg='wait_timeout must be >= 0, got %s' % module.params['wait_timeout'])
+    run_state = {'planned': None}
     try:
-        task.validate_offline()
-        result = task.run()
-    except InvalidOptionError as exc:
-        module.fail_json(msg='%s' % exc, **task.failure_details())
-    except BillmgrError as exc:
-        fail_from_error(module, client, exc, task.plan, **task.failure_details())
-    module.exit_json(**result)
+        outcome = run(module, client, run_state)
+    except (InvalidOptionError, BillmgrError) as exc:
+        planned = run_state['planned']
+        details = dict(planned.spent) if planned else {}
+        details['calls'] = planned.plan.as_result() if planned else []
+        details['calls_completed'] = planned.plan.completed if planned else 0
+        if isinstance(exc, InvalidOptionError):
+            module.fail_json(msg='%s' % exc, **details)
+        fail_from_error(module, client, exc, planned.plan if planned else None, **details)
+    module.exit_json(**outcome)
 
 
 if __name__ == '__main__':

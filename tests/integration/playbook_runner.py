@@ -121,6 +121,9 @@ def playbook_env(emulator, collections: Path, workdir: Path, env: dict | None = 
             "BILLMGR_API_URL": emulator.url,
             "BILLMGR_API_USER": API_USER,
             "BILLMGR_API_PASSWORD": API_PASSWORD,
+            # After a lost answer of a write that spends money, read again for this long (the modules' default is 60 s;
+            # a test of a slow server sets more).
+            "BILLMGR_CONFIRM_TIMEOUT": "5",
             "ANSIBLE_COLLECTIONS_PATH": str(collections),
             "ANSIBLE_ROLES_PATH": str(TARGETS_DIR),
             "ANSIBLE_NOCOLOR": "1",

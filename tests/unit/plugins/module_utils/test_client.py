@@ -7,14 +7,16 @@
 from __future__ import annotations
 
 import datetime
+import html
 import email.utils
 import time
 
-from urllib.parse import quote_plus
+from urllib.parse import quote, quote_plus
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import REDACTED
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import WITHHELD
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
     AccessDeniedError, AmbiguousWriteError, ApiError, AuthError, InsufficientFundsError, InvalidValueError,
     NotFoundError, TLSVerificationError, TransportError, UnknownApiError,
@@ -622,7 +624,7 @@ def test_password_appears_in_no_exception_text(name, action, step):
     transport.assert_done()
     assert isinstance(info.value, TransportError), name
     assert_secret_free(info.value)
-    assert REDACTED in str(info.value)  # the echoed text did reach the message, redacted
+    assert WITHHELD in str(info.value)  # the echoed text reached the message: withheld whole
     assert transport.forms[0]['authinfo'] == 'demo:' + SECRET  # ... while the request carried the real one
 
 
@@ -657,10 +659,62 @@ def test_password_echoed_html_escaped_is_redacted():
     assert_secret_free(info.value)
 
 
-def test_redact_replaces_raw_and_url_encoded_password():
+def test_a_text_holding_the_password_is_withheld_whole():
     client = make_client(FakeTransport([]), password=SECRET)
-    text = client.redact('a %s b %s c' % (SECRET, SECRET_ENCODED))
-    assert text == 'a %s b %s c' % (REDACTED, REDACTED)
+    assert client.redact('a %s b' % SECRET) == WITHHELD
+    assert client.redact('a %s b' % SECRET_ENCODED) == WITHHELD
+    assert client.redact('nothing: to hide') == 'nothing: to hide'
+
+
+QUOTED_SECRET = "it's a p@ss word+1"
+
+
+@pytest.mark.parametrize('echo', [
+    QUOTED_SECRET,
+    html.escape(QUOTED_SECRET),  # &#x27;
+    QUOTED_SECRET.replace("'", '&#39;'),  # issue 9: a proxy echoed it with a decimal entity
+    QUOTED_SECRET.replace("'", '&apos;'),
+    quote(QUOTED_SECRET),  # issue 9: %20 for the spaces, not '+'
+    quote_plus(QUOTED_SECRET),
+    quote(quote(QUOTED_SECRET)),  # encoded twice
+    html.escape(quote(QUOTED_SECRET)),
+    quote(QUOTED_SECRET).lower(),  # %2b as well as %2B
+    ''.join('\\u%04x' % ord(char) for char in QUOTED_SECRET),  # JSON escapes
+    '&#%d;' % ord('i') + QUOTED_SECRET[1:],
+], ids=['raw', 'html', 'decimal-entity', 'apos', 'percent-20', 'plus', 'double', 'html-of-percent', 'lower-hex',
+        'json', 'one-entity'])
+def test_the_password_is_found_in_every_encoding(echo):
+    client = make_client(FakeTransport([]), password=QUOTED_SECRET)
+    assert client.holds_password('<pre>authinfo=demo:%s</pre>' % echo), echo
+    assert client.redact('proxy said: %s' % echo) == WITHHELD
+
+
+@pytest.mark.parametrize('status', [200, 502])
+def test_a_proxy_page_echoing_the_password_html_encoded_leaks_nothing(status):
+    body = ('<html><body><p>Bad request: authinfo=demo:%s</p></body></html>' % QUOTED_SECRET.replace("'", '&#39;')).encode()
+    client, transport, dummy = scripted([expect('platform').answer(body, status=status)], password=QUOTED_SECRET, retry_budget=0)
+    with pytest.raises(TransportError) as info:
+        client.read('platform')
+    transport.assert_done()
+    assert 'p@ss' not in str(info.value)
+    assert info.value.excerpt == WITHHELD
+
+
+@settings(max_examples=300, deadline=None)
+@given(password=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2fff, exclude_categories=('Cs',)),
+                        min_size=4, max_size=24),
+       encodings=st.lists(st.sampled_from(['html', 'quote', 'quote_plus', 'entity', 'json']), max_size=3))
+def test_property_the_password_is_found_however_it_was_encoded(password, encodings):
+    encoders = {
+        'html': html.escape, 'quote': lambda text: quote(text, safe=''), 'quote_plus': quote_plus,
+        'entity': lambda text: ''.join('&#%d;' % ord(char) for char in text),
+        'json': lambda text: ''.join('\\u%04x' % ord(char) if ord(char) < 0x10000 else char for char in text),
+    }
+    echo = password
+    for name in encodings:
+        echo = encoders[name](echo)
+    client = make_client(FakeTransport([]), password=password)
+    assert client.redact('error: %s ...' % echo) == WITHHELD
 
 
 def test_redact_with_no_password_changes_nothing():

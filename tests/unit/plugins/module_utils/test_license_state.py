@@ -357,7 +357,7 @@ def test_predictions_of_a_whole_change():
     saved = copy.deepcopy(current)
     after = plan_change(current, 'active', 'renamed', {NODES: 3}, TODAY).predict(current)
     assert current == saved
-    assert after == dict(saved, status='active', status_code=2, comment='renamed', addons={'nodes': 3, 'vms': 50})
+    assert after == dict(saved, status='active', status_code=2, comment='renamed', addons={'nodes': 3, 'vms': 50}, cost=None)
 
 
 def test_prediction_of_suspend_and_delete():
@@ -396,3 +396,11 @@ def test_confirm_edit():
     assert confirm(lic(comment='renamed', addons={'nodes': 2, 'vms': 50})) is False
     assert confirm(lic(comment='web', addons={'nodes': 3, 'vms': 50})) is False
     assert confirm(None) is False
+
+
+def test_a_resize_predicts_an_unknown_cost_and_a_rename_keeps_it():
+    """Issue 9: the predicted cost after a resize was the old one."""
+    resized = plan_change(lic(), 'present', None, {NODES: 5}, TODAY).predict(lic())
+    assert (resized['addons'], resized['cost']) == ({'nodes': 5, 'vms': 50}, None)
+    renamed = plan_change(lic(), 'present', 'other', {NODES: 2}, TODAY).predict(lic())
+    assert (renamed['comment'], renamed['cost']) == ('other', 25.0)

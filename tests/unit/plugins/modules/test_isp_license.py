@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.ispsystem.billmanager.plugins.module_utils import reconcile
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError
 from ansible_collections.ispsystem.billmanager.plugins.modules import isp_license
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
@@ -124,7 +125,7 @@ def test_an_order_whose_license_is_still_being_made_is_waited_for(monkeypatch):
         def sleep(seconds):
             clock['now'] += seconds
 
-    monkeypatch.setattr(isp_license, 'time', FakeTime)
+    monkeypatch.setattr(reconcile, 'time', FakeTime)
     run = run_of(monkeypatch, [
         list_page(),
         order_step().answer(order_answer(), headers=DATE),
@@ -520,7 +521,7 @@ def test_an_order_that_times_out_waiting_reports_the_license(monkeypatch):
         def sleep(seconds):
             clock['now'] += seconds
 
-    monkeypatch.setattr(isp_license, 'time', FakeTime)
+    monkeypatch.setattr(reconcile, 'time', FakeTime)
     run = run_of(monkeypatch, [
         list_page(),
         order_step().answer(order_answer(), headers=DATE),

@@ -10,7 +10,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import REDACTED
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import WITHHELD
 from ansible_collections.ispsystem.billmanager.plugins.modules import isp_license_info
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
     doc, elem, error_doc, expect, list_doc,
@@ -293,7 +293,7 @@ def test_api_error_fails_with_details_and_no_password(monkeypatch):
     assert result['licenses'] == []
     assert result['api_error'] == {'error_type': 'auth', 'error_object': 'badpassword'}
     assert secret not in result['msg']
-    assert REDACTED in result['msg']
+    assert WITHHELD in result['msg']
     assert result['msg'].startswith("BILLmanager platform failed: auth error on 'badpassword'")
 
 

@@ -1,0 +1,323 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Reconcile wanted licenses with the account: who each one is, the plan, applying it, verifying it.
+
+One mechanism for ``isp_license`` (one wanted license) and ``isp_licenses`` (a fleet):
+
+- ``check_wanted``: the options of one wanted license, checked before any request;
+- ``Account``: the reads of a run (the whole list once, or single licenses by id) and the order gate;
+- ``plan_wanted``: resume / renew / edit / suspend / order, in the order that loses no paid day;
+- ``Applier``: applies plans (``apply_plan``), verifies every change against its prediction, checks after
+  orders that exactly one live license carries each ordered comment, and waits for new licenses.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import datetime
+import time
+
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key, pricelist_of
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem, parse_int
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import IdentityError, get_license
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
+    check_addon_counts, plan_change, plan_order, resolve_addons,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
+    ConfirmedByRead, InvalidOptionError, Plan, apply_plan, verify_applied,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal, suspension
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
+
+ORDER = 'platform.order.param'
+STATES = ['present', 'active', 'suspended', 'absent']
+TRIAL_NOTE = 'a trial license is not renewed (BILLmanager does not prolong trials); order a paid one to keep it'
+
+
+class Wanted:
+    """One wanted license, its options checked (see ``check_wanted``)."""
+
+    def __init__(self, options, where=''):
+        self.options = options
+        self.where = where
+        self.id = options.get('id')
+        self.comment = options.get('comment')
+        self.pricelist = pricelist_of(options.get('product'), options.get('pricelist'))
+        self.state = options.get('state') or 'present'
+        self.addons = options.get('addons') or {}
+        self.allow_shrink = options.get('allow_shrink', True)
+        self.renew = options.get('renew')
+        self.label = options.get('name') or (('license %s' % self.id) if self.id is not None else self.comment)
+
+    def error(self, message):
+        return InvalidOptionError('%s%s' % (self.where, message))
+
+
+def check_wanted(options, where=''):
+    """The Wanted for ``options``, or InvalidOptionError naming the option (``where`` prefixes the messages)."""
+    wanted = Wanted(options, where)
+    if wanted.id is None and wanted.comment is None:
+        raise wanted.error('one of id or comment is required to identify the license')
+    if wanted.id is None and wanted.pricelist is None:
+        raise wanted.error('product (vmmanager6, dcimanager6) or pricelist is required when the license is identified by comment')
+    if wanted.comment is not None and comment_problem(wanted.comment):
+        raise wanted.error('comment %r cannot be used: %s; %s' % (wanted.comment, comment_problem(wanted.comment), COMMENT_RULE))
+    try:
+        check_addon_counts(wanted.addons)
+        if wanted.pricelist is not None:
+            resolve_addons(wanted.addons, wanted.pricelist)
+    except InvalidOptionError as exc:
+        raise wanted.error('%s' % exc) from None
+    if wanted.renew is not None:
+        wanted.renew = check_renew(wanted, wanted.renew)
+    return wanted
+
+
+def check_renew(wanted, renew):
+    """The renewal target with ``until`` as a date; InvalidOptionError for a target that is not one."""
+    renew = dict(renew)
+    if renew.get('min_days_left') is not None and renew.get('until') is not None:
+        raise wanted.error('renew: min_days_left and until are mutually exclusive')
+    if renew.get('min_days_left') is None and renew.get('until') is None and not renew.get('force'):
+        raise wanted.error('renew: set a target, min_days_left or until')
+    if renew.get('min_days_left') is not None and renew['min_days_left'] < 0:
+        raise wanted.error('renew: min_days_left must be >= 0, got %s' % renew['min_days_left'])
+    if renew.get('max_periods') is None:
+        renew['max_periods'] = 12
+    if renew['max_periods'] < 1:
+        raise wanted.error('renew: max_periods must be >= 1, got %s' % renew['max_periods'])
+    if renew.get('period') is not None and renew['period'] not in (1, 12):
+        raise wanted.error('renew: period must be 1 or 12, got %s' % renew['period'])
+    if isinstance(renew.get('until'), str):
+        try:
+            renew['until'] = datetime.datetime.strptime(renew['until'], '%Y-%m-%d').date()
+        except ValueError:
+            raise wanted.error('renew: until must be a date written YYYY-MM-DD, got %r' % renew['until']) from None
+    return renew
+
+
+def check_distinct(wanted_list):
+    """Two wanted licenses must not name the same license (by id, or by comment within a product)."""
+    seen = {}
+    for wanted in wanted_list:
+        key = ('id', wanted.id) if wanted.id is not None else ('comment', wanted.pricelist, wanted.comment)
+        if key in seen:
+            raise wanted.error('names the same license as %s (%s)' % (seen[key].where.rstrip(': ') or seen[key].label,
+                                                                     'id %s' % wanted.id if wanted.id is not None
+                                                                     else 'comment %r' % wanted.comment))
+        seen[key] = wanted
+
+
+def check_renames(account, planned_list):
+    """A rename must not give a live license the comment another live license of its product carries (now, or after
+    this run: another wanted license with that comment, or a second rename to it)."""
+    taken = {}
+    for planned in planned_list:
+        wanted = planned.wanted
+        if wanted.comment is not None and wanted.id is None:
+            taken[(wanted.pricelist, wanted.comment)] = wanted
+    for planned in planned_list:
+        current, wanted = planned.current, planned.wanted
+        if not planned.plan or current is None or wanted.id is None or wanted.comment in (None, current['comment']):
+            continue
+        key = (current['pricelist'], wanted.comment)
+        others = [lic for lic in account.with_comment(wanted.comment, current['pricelist']) if lic['id'] != current['id']]
+        if others:
+            raise wanted.error('comment %r is already carried by license %s of the same product; comments identify '
+                               'licenses, so license %s is not renamed to it'
+                               % (wanted.comment, ', '.join('%s' % lic['id'] for lic in others), current['id']))
+        if key in taken and taken[key] is not wanted:
+            raise wanted.error('comment %r is wanted by another license of this run (%s); license %s is not renamed to it'
+                               % (wanted.comment, taken[key].label, current['id']))
+        taken[key] = wanted
+
+
+class Planned:
+    """What a run will do for one wanted license."""
+
+    def __init__(self, wanted, current, plan, notes=None):
+        self.wanted = wanted
+        self.current = current
+        self.plan = plan
+        self.notes = notes or []
+        self.after = None
+        self.spent = {}  # order_id / license_id of an order
+        self.confirmed = None  # after a lost order answer: the one license a fresh read found
+        self.outcome = None  # None (not tried), 'ok', 'failed'
+        self.error = None
+
+    @property
+    def orders(self):
+        return [call for call in self.plan.calls if call.func == ORDER]
+
+    def predicted(self):
+        return self.plan.predict(self.current) if self.plan else self.current
+
+
+def plan_wanted(wanted, current, today):
+    """The Planned for one wanted license found as ``current`` (None: not found)."""
+    options = wanted.options
+    if current is None:
+        if wanted.state == 'absent':
+            return Planned(wanted, None, Plan())
+        if wanted.state == 'suspended':
+            raise wanted.error('no license matches comment %r; state=suspended never orders one' % wanted.comment)
+        addons = resolve_addons(wanted.addons, wanted.pricelist)
+        plan = plan_order(wanted.pricelist, options.get('period') or '1', options.get('autoprolong') or 'off',
+                          wanted.comment, addons, options.get('skip_basket', True), today)
+        return Planned(wanted, None, plan)
+    addons, notes = _wanted_addons(wanted, current)
+    rename = wanted.comment if wanted.id is not None else None
+    plan = Plan()
+    state_now = current
+    if current['status'] != 'deleted' and wanted.state != 'absent':
+        if wanted.renew is not None and wanted.state == 'active' and suspension(current, today) == 'by_owner':
+            # Resume first: renewing a license suspended with paid days left would count from today.
+            plan.extend(plan_change(current, 'active', None, {}, today))
+            state_now = plan.predict(current)
+        if wanted.renew is not None:
+            renewal, note = _plan_renewal(wanted, state_now, today)
+            plan.extend(renewal)
+            notes.extend(note)
+            state_now = plan.predict(current)
+    plan.extend(plan_change(state_now, wanted.state, rename, addons, today))
+    return Planned(wanted, current, plan, notes)
+
+
+def _wanted_addons(wanted, current):
+    """({addon id: count} to manage, notes); with allow_shrink false an addon is never lowered below its count."""
+    addons = resolve_addons(wanted.addons, current['pricelist'])
+    if addons and current['addons'] is None:
+        raise wanted.error('the API did not show the addon values of license %s, so they cannot be compared' % current['id'])
+    notes = []
+    if not wanted.allow_shrink:
+        for addon_id, count in sorted(addons.items()):
+            name = addon_key(current['pricelist'], addon_id)
+            now = current['addons'].get(name)
+            if now is not None and count < now:
+                addons[addon_id] = now
+                notes.append('%s kept at the current %s (wanted %s; shrinking is not allowed)' % (name, now, count))
+    return addons, notes
+
+
+def _plan_renewal(wanted, lic, today):
+    renew = wanted.renew
+    if lic['period'] == 'trial':
+        return Plan(), [TRIAL_NOTE] if _needs_renewal(lic, renew, today) else []
+    period = renew.get('period') or parse_int(lic['period']) or 1
+    try:
+        return plan_renewal(lic, period, today, renew.get('min_days_left'), renew.get('until'), renew.get('force', False),
+                            renew['max_periods']), []
+    except InvalidOptionError as exc:
+        raise wanted.error('%s' % exc) from None
+
+
+def _needs_renewal(lic, renew, today):
+    if not lic['expiredate']:
+        return False
+    expiry = datetime.date(*map(int, lic['expiredate'].split('-')))
+    if renew.get('min_days_left') is not None:
+        return (expiry - today).days < renew['min_days_left']
+    return renew.get('until') is not None and expiry < renew['until']
+
+
+class Applier:
+    """Applies the plans of a run, verifies them, and knows what was sent (for a failure half-way)."""
+
+    def __init__(self, client, account, confirm_timeout, wait=True, wait_timeout=300, clock=None):
+        self.client = client
+        self.account = account
+        self.confirm_timeout = confirm_timeout
+        self.wait = wait
+        self.wait_timeout = wait_timeout
+        self.clock = clock or time
+
+    def apply(self, planned):
+        """Apply one license's plan. An order's check (``check_orders``) and the wait come after."""
+        wanted = planned.wanted
+        if planned.orders:
+            answer = apply_plan(self.client, planned.plan, lambda: self._the_one_ordered(wanted), self.confirm_timeout)[0]
+            _note_order(planned, answer)
+            return
+        current = planned.current
+        reread = lambda: get_license(self.client, current['id'])  # noqa: E731
+        apply_plan(self.client, planned.plan, reread, self.confirm_timeout)
+        planned.after = reread()
+        verify_applied(planned.plan, current, planned.after)
+
+    def _the_one_ordered(self, wanted):
+        """After a lost order answer: the one live license with the comment (None: none yet); two fail loudly."""
+        matches = self.account.fresh_with_comment(wanted.comment, wanted.pricelist)
+        if len(matches) > 1:
+            raise _duplicates(wanted.comment, matches)
+        return matches[0] if matches else None
+
+    def check_orders(self, ordered):
+        """After orders: one fresh read; each ordered comment must be on exactly one live license, the one ordered."""
+        ordered = [planned for planned in ordered if planned.wanted.options.get('skip_basket', True)]
+        if not ordered:
+            return
+        # A read that confirmed a lost order answer was already a fresh read of the whole list, made after the order.
+        fresh = not all(planned.confirmed is not None for planned in ordered)
+        if fresh:
+            self.account.read_list()
+        for planned in ordered:
+            wanted = planned.wanted
+            matches = self.account.with_comment(wanted.comment, wanted.pricelist) if fresh else [planned.confirmed]
+            found = _the_ordered_one(planned, matches, self.client)
+            planned.spent['license_id'] = found['id']
+            planned.after = get_license(self.client, found['id']) or found
+            verify_applied(planned.plan, None, planned.after)
+
+    def wait_active(self, planned):
+        """With ``wait``: after an order, or any change wanting state active, wait until the license is active."""
+        lic = planned.after
+        if not self.wait or lic is None or not (planned.orders or planned.wanted.state == 'active'):
+            return
+        deadline = self.clock.monotonic() + self.wait_timeout
+        while lic is not None and lic['status'] in ('ordered', 'processing'):
+            if self.clock.monotonic() >= deadline:
+                raise BillmgrError('license %s is still %s after wait_timeout=%ss; it may become active later: rerun to '
+                                   'check' % (lic['id'], lic['status'], self.wait_timeout))
+            self.clock.sleep(min(2.0, max(0.1, deadline - self.clock.monotonic())))
+            lic = get_license(self.client, lic['id'])
+        planned.after = lic
+
+
+def _note_order(planned, answer):
+    if isinstance(answer, ConfirmedByRead):
+        planned.confirmed = answer.license  # the answer was lost; the confirming read found it
+        planned.spent['license_id'] = answer.license['id']
+        return
+    for key, path in (('order_id', 'billorder.id'), ('license_id', 'id')):
+        value = parse_int(text_of(answer, path))
+        if value is not None:
+            planned.spent[key] = value
+
+
+def _the_ordered_one(planned, matches, client):
+    wanted = planned.wanted
+    new_id = planned.spent.get('license_id')
+    if len(matches) > 1:
+        raise _duplicates(wanted.comment, matches)
+    if not matches:
+        shown = get_license(client, new_id) if new_id is not None else None
+        raise BillmgrError(
+            'the order was accepted, but no live license with comment %r shows in the account%s; do not rerun before '
+            'checking the account' % (wanted.comment, '' if shown is None else ' (license %s shows comment %r, status %s)'
+                                      % (new_id, shown['comment'], shown['status'])))
+    if new_id is not None and matches[0]['id'] != new_id:
+        raise BillmgrError('the order answered license id %s, but the license with comment %r is %s; do not rerun before '
+                           'checking the account' % (new_id, wanted.comment, matches[0]['id']))
+    return matches[0]
+
+
+
+def _duplicates(comment, matches):
+    return IdentityError(
+        'after the order, %d live licenses carry comment %r: ids %s. Another run may have ordered at the same time. '
+        'Nothing was deleted: keep one (delete the others with state=absent and their id), then rerun'
+        % (len(matches), comment, ', '.join('%s' % lic['id'] for lic in matches)))
