@@ -84,7 +84,7 @@ def fail_from_error(module, client, error, plan=None, **result):
             details[name] = value
     if details:
         result['api_error'] = details
-    msg = client.redact(error)
+    msg = describe_error(client, error)
     if plan is not None and plan.outcomes:
         result['calls_sent'] = plan.sent_report()
         result['calls_completed'] = plan.completed
@@ -92,6 +92,11 @@ def fail_from_error(module, client, error, plan=None, **result):
             result['changed'] = True
             msg = '%s %s' % (msg, writes_note(plan, result))
     module.fail_json(msg=msg, **result)
+
+
+def describe_error(client, error):
+    """The message of an error, withheld whole if it holds the password in any form."""
+    return client.redact(error)
 
 
 def writes_note(plan, result):

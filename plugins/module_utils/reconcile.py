@@ -234,10 +234,14 @@ class Applier:
         self.wait = wait
         self.wait_timeout = wait_timeout
         self.clock = clock or time
+        self._fresh_list = True
 
     def apply(self, planned):
         """Apply one license's plan. An order's check (``check_orders``) and the wait come after."""
         wanted = planned.wanted
+        if not planned.plan:
+            planned.after = planned.current
+            return
         if planned.orders:
             answer = apply_plan(self.client, planned.plan, lambda: self._the_one_ordered(wanted), self.confirm_timeout)[0]
             _note_order(planned, answer)
@@ -257,20 +261,30 @@ class Applier:
 
     def check_orders(self, ordered):
         """After orders: one fresh read; each ordered comment must be on exactly one live license, the one ordered."""
-        ordered = [planned for planned in ordered if planned.wanted.options.get('skip_basket', True)]
-        if not ordered:
-            return
-        # A read that confirmed a lost order answer was already a fresh read of the whole list, made after the order.
-        fresh = not all(planned.confirmed is not None for planned in ordered)
-        if fresh:
-            self.account.read_list()
+        self.prepare_order_check(ordered)
         for planned in ordered:
-            wanted = planned.wanted
-            matches = self.account.with_comment(wanted.comment, wanted.pricelist) if fresh else [planned.confirmed]
-            found = _the_ordered_one(planned, matches, self.client)
-            planned.spent['license_id'] = found['id']
-            planned.after = get_license(self.client, found['id']) or found
-            verify_applied(planned.plan, None, planned.after)
+            self.check_order(planned)
+
+    def prepare_order_check(self, ordered):
+        """Read the whole list again, unless every order was confirmed by such a read after a lost answer."""
+        paid = [planned for planned in ordered if planned.wanted.options.get('skip_basket', True)]
+        self._fresh_list = not all(planned.confirmed is not None for planned in paid)
+        if paid and self._fresh_list:
+            self.account.read_list()
+
+    def check_order(self, planned):
+        """The one live license with the ordered comment, read whole and verified against the order's prediction."""
+        wanted = planned.wanted
+        if not wanted.options.get('skip_basket', True):
+            return  # an order left in the cart makes no license
+        if self._fresh_list:
+            matches = self.account.with_comment(wanted.comment, wanted.pricelist)
+        else:
+            matches = [planned.confirmed]
+        found = _the_ordered_one(planned, matches, self.client)
+        planned.spent['license_id'] = found['id']
+        planned.after = get_license(self.client, found['id']) or found
+        verify_applied(planned.plan, None, planned.after)
 
     def wait_active(self, planned):
         """With ``wait``: after an order, or any change wanting state active, wait until the license is active."""

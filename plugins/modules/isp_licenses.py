@@ -1,0 +1,389 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: isp_licenses
+short_description: Reconcile many ISPsystem licenses (VMmanager 6, DCImanager 6) in one task, with spend limits
+version_added: 1.0.0
+description:
+  - Brings a list of wanted licenses to their wanted state in one task - order, resize, rename, renew, suspend,
+    resume, delete - with one read of the account for all of them and one plan for all of them.
+  - Each wanted license takes the options of M(ispsystem.billmanager.isp_license), plus an optional renewal target
+    (O(licenses[].renew)) with the rules of M(ispsystem.billmanager.isp_license_prolong). Licenses that are not in the
+    list are never touched.
+  - The whole account list is read once (paged); a license is read on its own only when its list row does not show
+    what the plan needs (addon values, a comment cell, a status code). Then every license is planned, the spend limits
+    O(max_orders) and O(max_renewals) are checked, and only then is anything written.
+  - Orders go through the order gate of M(ispsystem.billmanager.isp_license); after them the list is read once more,
+    and every ordered comment must be carried by exactly one live license. Every other change is verified by reading
+    the license back.
+  - After a failure the licenses that come later in the list are not tried. The result says, license by license,
+    what was done, what failed and what was not tried.
+author:
+  - ispsystem.billmanager maintainers (@ispsystem-community)
+extends_documentation_fragment:
+  - ispsystem.billmanager.api
+  - ispsystem.billmanager.api.writes
+  - ispsystem.billmanager.api.actiongroup
+  - ansible.builtin.action_common_attributes
+attributes:
+  platform:
+    platforms: all
+    details: The module talks to the BILLmanager API; run it where the API is reachable, usually the controller.
+  check_mode:
+    support: full
+    details: Reads only; returns the calls a real run would make, the predicted licenses and the RV(summary).
+  diff_mode:
+    support: full
+    details: One diff per license that changes (predicted in check mode).
+  idempotent:
+    description: Whether a second run with the same options changes nothing.
+    support: full
+    details: A second run finds every license as wanted. A renewal target renews only while a license is short of it.
+options:
+  licenses:
+    description:
+      - The wanted licenses. Each names one license, by O(licenses[].id) or by O(licenses[].comment) and product; two
+        entries naming the same license fail the task before any request.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description:
+          - A name for this entry in results and messages, such as the inventory host it licenses. Not sent to the API.
+          - Defaults to the id or the comment.
+        type: str
+      id:
+        description: Id of the license. A license given by id is never ordered; an id that does not exist fails the task.
+        type: int
+      comment:
+        description:
+          - Without O(licenses[].id), the comment that identifies the license within its product; required to order.
+          - With O(licenses[].id), the comment the license should have (renames it).
+          - The comment rule of M(ispsystem.billmanager.isp_license) applies.
+        type: str
+      product:
+        description: The licensed product. V(vmmanager6) is pricelist 55163, V(dcimanager6) is pricelist 55161.
+        type: str
+        choices: [vmmanager6, dcimanager6]
+      pricelist:
+        description: Pricelist (tariff) id, for products not covered by O(licenses[].product).
+        type: int
+      addons:
+        description:
+          - Addon counts the license should have, as in M(ispsystem.billmanager.isp_license) (V(nodes), V(vms), or
+            numeric addon ids). Addons not named are left as they are.
+        type: dict
+      allow_shrink:
+        description:
+          - When V(false), an addon is never lowered below its current count (BILLmanager refunds nothing); the wanted
+            count is raised to the current one and RV(results[].notes) says so.
+        type: bool
+        default: true
+      period:
+        description: Payment period of a new license, in months, or V(trial). Only used when ordering.
+        type: str
+        choices: ['1', '12', trial]
+        default: '1'
+      autoprolong:
+        description: Automatic renewal of a new license, every V(1) or V(12) months, or V(off). Only used when ordering.
+        type: str
+        choices: ['1', '12', 'off']
+        default: 'off'
+      state:
+        description: As O(ispsystem.billmanager.isp_license#module:state).
+        type: str
+        choices: [present, active, suspended, absent]
+        default: present
+      renew:
+        description:
+          - Renew the license while it is short of this target, as M(ispsystem.billmanager.isp_license_prolong) does.
+          - A license suspended with paid days left is resumed first when O(licenses[].state=active); otherwise it is
+            not renewed while suspended (the renewal would throw the paid days away) and the task fails before any write.
+          - A trial license is never renewed; RV(results[].notes) says so when the target would need a renewal.
+        type: dict
+        suboptions:
+          min_days_left:
+            description: Renew while fewer than this many days are left. Mutually exclusive with O(licenses[].renew.until).
+            type: int
+          until:
+            description: Renew until the expiry date is this date (C(YYYY-MM-DD)) or later.
+            type: str
+            aliases: [renew_until]
+          period:
+            description: Months bought by each renewal. Defaults to the period of the license (1 or 12).
+            type: int
+            choices: [1, 12]
+          max_periods:
+            description: The most periods one run may buy for this license; a target that needs more fails the task
+              before anything is bought.
+            type: int
+            default: 12
+  max_orders:
+    description:
+      - The most licenses one run may order. A plan that orders more fails before any write and lists what it would
+        have ordered, so that a typo in an inventory cannot buy hundreds of licenses.
+      - Set it to the number of licenses you mean to order in a first run.
+    type: int
+    default: 10
+  max_renewals:
+    description:
+      - The most renewal periods one run may buy, over all licenses. A plan that buys more fails before any write and
+        lists the renewals it would have bought.
+      - Unset, only each license's O(licenses[].renew.max_periods) limits renewals.
+    type: int
+  wait:
+    description: After orders and resumes, wait until the licenses are active.
+    type: bool
+    default: true
+  wait_timeout:
+    description: How many seconds O(wait) waits at most for each license.
+    type: int
+    default: 300
+notes:
+  - Requests. A run reads the whole license list (500 licenses a page) once, plus one read for each license whose list
+    row does not show what is needed - its addon values when O(licenses[].addons) is set, its comment when a license
+    is identified by comment and the list shows no comment cell - plus, when it writes, one read back of each changed
+    license and one more read of the list after orders. With 20 entries or fewer, all given by id, it reads each
+    license by id instead of the list.
+  - Failures. When a license fails, the task fails and the licenses after it are not tried. C(changed) is V(true)
+    whenever a write may have happened. Fix the cause and rerun; the licenses already done are found as wanted.
+seealso:
+  - module: ispsystem.billmanager.isp_license
+  - module: ispsystem.billmanager.isp_license_prolong
+  - module: ispsystem.billmanager.isp_license_info
+  - role: ispsystem.billmanager.panel_license
+'''
+
+EXAMPLES = r'''
+- name: Keep a fleet of VMmanager 6 licenses sized and paid
+  ispsystem.billmanager.isp_licenses:
+    licenses:
+      - comment: vm-cluster-fra1
+        product: vmmanager6
+        addons: {nodes: 3, vms: 200}
+        renew: {min_days_left: 14}
+      - comment: vm-cluster-ams1
+        product: vmmanager6
+        addons: {nodes: 5, vms: 400}
+        allow_shrink: false
+        renew: {min_days_left: 14, period: 12}
+      - id: 334673
+        state: suspended
+    max_orders: 2
+    max_renewals: 24
+  register: fleet
+
+- name: What the run did
+  ansible.builtin.debug:
+    msg: "{{ fleet.summary }}"
+
+- name: The licenses of every host of a group, built from host variables
+  ispsystem.billmanager.isp_licenses:
+    licenses: >-
+      {{ groups['panels'] | map('extract', hostvars)
+         | map(attribute='wanted_license') | list }}
+    max_orders: 0
+  check_mode: true
+  register: preview
+'''
+
+RETURN = r'''
+results:
+  description: One entry per wanted license, in the order of O(licenses).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The entry's O(licenses[].name), or its id or comment.
+      type: str
+    id:
+      description: The license id (V(null) for a license not ordered yet).
+      type: int
+    outcome:
+      description:
+        - V(unchanged) (nothing to do), V(changed) (calls made; in check mode, calls a real run would make),
+          V(failed), V(not tried) (after an earlier failure), or V(planned) (the run failed before any write).
+      type: str
+      choices: [unchanged, changed, failed, not tried, planned]
+    changed:
+      description: Whether this license was changed (may have been, after a lost answer).
+      type: bool
+    before:
+      description: The license before the run (V(null) when it did not exist).
+      type: dict
+    after:
+      description: The license after the run, read back (predicted in check mode; V(null) when absent or not tried).
+      type: dict
+    calls:
+      description: The write calls planned for this license, without credentials.
+      type: list
+      elements: dict
+    calls_sent:
+      description: For a failed license, each sent call with its C(outcome) (V(done), V(confirmed), V(unknown),
+        V(refused)).
+      type: list
+      elements: dict
+      returned: when the license failed after a write was sent
+    order_id:
+      description: The order id of a new license, when the API returned one.
+      type: int
+      returned: when ordered
+    notes:
+      description: What the plan did differently from the options, and why (an addon kept, a trial not renewed).
+      type: list
+      elements: str
+    msg:
+      description: Why the license failed.
+      type: str
+      returned: when it failed
+summary:
+  description:
+    - What the run did, or in check mode would do. In a real run a call counts when it may have taken effect.
+  returned: always
+  type: dict
+  contains:
+    licenses:
+      description: Wanted licenses.
+      type: int
+    changed:
+      description: Licenses changed (would be changed, in check mode).
+      type: int
+    unchanged:
+      description: Licenses with nothing to do.
+      type: int
+    failed:
+      description: Licenses that failed.
+      type: int
+    not_tried:
+      description: Licenses not tried after a failure.
+      type: int
+    orders:
+      description: Licenses ordered.
+      type: int
+    renewals:
+      description: Renewal periods bought.
+      type: int
+    resizes_up:
+      description: Edits that raise at least one addon.
+      type: int
+    resizes_down:
+      description: Edits that lower at least one addon.
+      type: int
+    renames:
+      description: Edits that change the comment.
+      type: int
+    suspensions:
+      description: Licenses suspended.
+      type: int
+    resumptions:
+      description: Licenses resumed.
+      type: int
+    deletions:
+      description: Licenses deleted.
+      type: int
+  sample:
+    licenses: 200
+    changed: 3
+    unchanged: 197
+    failed: 0
+    not_tried: 0
+    orders: 1
+    renewals: 2
+    resizes_up: 1
+    resizes_down: 0
+    renames: 0
+    suspensions: 0
+    resumptions: 0
+    deletions: 0
+api_requests:
+  description: How many API requests the run made (reads and writes).
+  returned: always
+  type: int
+  sample: 3
+diff:
+  description: In diff mode, one diff per changed license (C(before_header) and C(after_header) name it).
+  returned: when diff mode is on
+  type: list
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
+    argument_spec, client_from_module, describe_error, writes_note,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
+    AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES, RENEWAL_PERIODS,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.fleet import Fleet, FleetPlanningError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import STATES
+
+LICENSE_OPTIONS = dict(
+    name=dict(type='str'),
+    id=dict(type='int'),
+    comment=dict(type='str'),
+    product=dict(type='str', choices=PRODUCT_NAMES),
+    pricelist=dict(type='int'),
+    addons=dict(type='dict'),
+    allow_shrink=dict(type='bool', default=True),
+    period=dict(type='str', choices=PERIOD_CHOICES, default='1'),
+    autoprolong=dict(type='str', choices=AUTOPROLONG_CHOICES, default='off'),
+    state=dict(type='str', choices=STATES, default='present'),
+    renew=dict(type='dict', options=dict(
+        min_days_left=dict(type='int'),
+        until=dict(type='str', aliases=['renew_until']),
+        period=dict(type='int', choices=list(RENEWAL_PERIODS)),
+        max_periods=dict(type='int', default=12),
+    ), mutually_exclusive=[('min_days_left', 'until')], required_one_of=[('min_days_left', 'until')]),
+)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(
+            writes=True,
+            licenses=dict(type='list', elements='dict', required=True, options=LICENSE_OPTIONS,
+                          mutually_exclusive=[('product', 'pricelist')], required_one_of=[('id', 'comment')]),
+            max_orders=dict(type='int', default=10),
+            max_renewals=dict(type='int'),
+            wait=dict(type='bool', default=True),
+            wait_timeout=dict(type='int', default=300),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    for name in ('max_orders', 'max_renewals', 'wait_timeout'):
+        if params[name] is not None and params[name] < 0:
+            module.fail_json(msg='%s must be >= 0, got %s' % (name, params[name]))
+    client = client_from_module(module)
+    fleet = Fleet(client, params, check_mode=module.check_mode)
+    try:
+        fleet.plan()
+        if not module.check_mode:
+            fleet.apply()
+    except (InvalidOptionError, FleetPlanningError) as exc:
+        module.fail_json(msg='%s' % exc, **fleet.report(diff=module._diff))
+    except BillmgrError as exc:
+        module.fail_json(msg=describe_error(client, exc), **fleet.report(diff=module._diff))
+    report = fleet.report(diff=module._diff)
+    failed = fleet.failed()
+    if failed is not None:
+        message = '%s: %s' % (failed.wanted.where.rstrip(': '), describe_error(client, failed.error))
+        if failed.plan.may_have_written:
+            message = '%s %s' % (message, writes_note(failed.plan, failed.spent))
+        module.fail_json(msg='%s %s' % (message, fleet.progress()), **report)
+    module.exit_json(**report)
+
+
+if __name__ == '__main__':
+    main()
