@@ -214,7 +214,6 @@ def _char(code):
     return chr(code) if code <= 0x10FFFF else ''
 
 
-
 def acknowledges(func, root):
     """True when a write's answer says it was done: ``<ok/>``, or the result the function is known to give."""
     return any(root.find(path) is not None for path in ('ok',) + WRITE_RESULTS.get(func, ()))

@@ -97,7 +97,7 @@ class Fleet:
                 'the plan buys %d renewal period(s), more than max_renewals=%d; nothing was written. It would renew: %s. '
                 'Raise max_renewals if these renewals are meant' % (total, max_renewals, listed([
                     '%s license %s %d x %s month(s)' % (planned.wanted.where.rstrip(': '), planned.current['id'], count,
-                                                         _renewal_period(planned)) for planned, count in renewals])))
+                                                        _renewal_period(planned)) for planned, count in renewals])))
 
     # -- applying -----------------------------------------------------------------------------------------------
 

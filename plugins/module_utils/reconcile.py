@@ -105,9 +105,8 @@ def check_distinct(wanted_list):
     for wanted in wanted_list:
         key = ('id', wanted.id) if wanted.id is not None else ('comment', wanted.pricelist, wanted.comment)
         if key in seen:
-            raise wanted.error('names the same license as %s (%s)' % (seen[key].where.rstrip(': ') or seen[key].label,
-                                                                     'id %s' % wanted.id if wanted.id is not None
-                                                                     else 'comment %r' % wanted.comment))
+            named = 'id %s' % wanted.id if wanted.id is not None else 'comment %r' % wanted.comment
+            raise wanted.error('names the same license as %s (%s)' % (seen[key].where.rstrip(': ') or seen[key].label, named))
         seen[key] = wanted
 
 
@@ -247,7 +246,10 @@ class Applier:
             _note_order(planned, answer)
             return
         current = planned.current
-        reread = lambda: get_license(self.client, current['id'])  # noqa: E731
+
+        def reread():
+            return get_license(self.client, current['id'])
+
         apply_plan(self.client, planned.plan, reread, self.confirm_timeout)
         planned.after = reread()
         verify_applied(planned.plan, current, planned.after)
@@ -327,7 +329,6 @@ def _the_ordered_one(planned, matches, client):
         raise BillmgrError('the order answered license id %s, but the license with comment %r is %s; do not rerun before '
                            'checking the account' % (new_id, wanted.comment, matches[0]['id']))
     return matches[0]
-
 
 
 def _duplicates(comment, matches):

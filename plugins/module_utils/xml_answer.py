@@ -81,4 +81,3 @@ def text_of(element, path, default=''):
     if found is None or found.text is None:
         return default
     return found.text.strip()
-

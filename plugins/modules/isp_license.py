@@ -123,7 +123,7 @@ notes:
     of the product carries the comment. Every page is read (with the page size the server says it used; its total
     is trusted over page lengths); a list that cannot be proven complete, a license whose status or product is not
     understood, and a row without a comment cell that cannot be read on its own all refuse the order. After the
-    order the list is read again: when more than one live license carries the comment (another run ordered at the
+    order the list is read again; when more than one live license carries the comment (another run ordered at the
     same time), the task fails and names every id; nothing is deleted.
   - Verified writes. A write counts as done only when its answer acknowledges it (C(<ok/>), the new C(<id>)) and the
     license read back shows the predicted effect (status, comment, addons); anything else fails the task, shows both,

@@ -17,7 +17,7 @@ description:
     Without it, pages through the account's license list.
   - Never changes anything.
   - Returns RV(api), a description of what the reads showed about the server (paging, cells, status forms, date,
-    language): the first thing to run against a real account.
+    language) - the first thing to run against a real account.
 author:
   - ispsystem.billmanager maintainers (@ispsystem-community)
 extends_documentation_fragment:

@@ -159,7 +159,6 @@ seealso:
   - module: ispsystem.billmanager.isp_license
   - module: ispsystem.billmanager.isp_license_prolong
   - module: ispsystem.billmanager.isp_license_info
-  - role: ispsystem.billmanager.panel_license
 '''
 
 EXAMPLES = r'''
