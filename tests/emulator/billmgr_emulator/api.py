@@ -104,12 +104,13 @@ def login(state, params, now, root):
     return name
 
 
-def _add_license_fields(root, lic):
+def _add_license_fields(req, root, lic, in_row):
     add(root, "period", lic.period)
     add(root, "createdate", format_date(lic.createdate))
     add(root, "expiredate", format_date(lic.expiredate))
     if lic.autoprolong:
         add(root, "autoprolong", lic.autoprolong)
+    _add_status(req, root, lic, in_row)
 
 
 def _add_status(req, parent, lic, in_row):
@@ -132,8 +133,7 @@ def _add_row(req, lic):
     row = add(req.root, "elem")
     add(row, "id", lic.id)
     add(row, "pricelist", lic.product.name)
-    _add_license_fields(row, lic)
-    _add_status(req, row, lic, True)
+    _add_license_fields(req, row, lic, True)
     if lic.comment and req.config.get("list_comment", True):
         add(row, "comment", lic.comment)
     add(row, "cost", "%s %s" % (format_money(lic.cost), CURRENCY))
@@ -182,8 +182,7 @@ def _read_one(req):
     add(req.root, "elid", lic.id)
     add(req.root, "id", lic.id)
     add(req.root, "pricelist", lic.pricelist)
-    _add_license_fields(req.root, lic)
-    _add_status(req, req.root, lic, False)
+    _add_license_fields(req, req.root, lic, False)
     add(req.root, "comment", lic.comment or None)
     add(req.root, "cost", "%s %s" % (format_money(lic.cost), CURRENCY))
     for addon_id in sorted(lic.addons):
