@@ -8,13 +8,15 @@ from __future__ import annotations
 # execute() is called with the emulator lock held and returns an Outcome (the body and what happened).
 
 import hmac
+import ipaddress
 import secrets
 
 from . import operations
 from .dates import format_date
 from .lifecycle import tick_processing
-from .model import STATUS_NAMES, Session
+from .model import Session
 from .products import CURRENCY, PRODUCTS, PROLONG_PERIODS, format_money
+from .texts import answer_lang, status_text
 from .wire import ApiError, add, bad_value, error_doc, missed, new_doc, to_bytes
 
 PROCESSING_MODULE = "ISPsystem licenses"
@@ -33,8 +35,9 @@ def redact(params):
 
 
 class Outcome:
-    def __init__(self, body, user=None, changed=False):
-        self.body = body
+    def __init__(self, root, user=None, changed=False):
+        self.body = to_bytes(root)
+        self.rows = len(root.findall("elem"))
         self.user = user
         self.changed = changed
 
@@ -46,6 +49,14 @@ class Request:
         self.params = params
         self.now = now
         self.root = root
+
+    @property
+    def config(self):
+        return self.state.config
+
+    @property
+    def lang(self):
+        return self.root.get("lang")
 
 
 def _same(secret, given):
@@ -59,9 +70,19 @@ def _check_password(state, name, password):
     return name
 
 
-def authenticate(state, params, now):
+def _allowed(whitelist, client):
+    """config authinfo_whitelist: null = any address, else a list of addresses and networks."""
+    if whitelist is None:
+        return True
+    address = ipaddress.ip_address(client)
+    return any(address in ipaddress.ip_network(entry, strict=False) for entry in whitelist)
+
+
+def authenticate(state, params, now, client):
     """Return the user name from authinfo=user:password or auth=SESSION."""
     if params.get("authinfo"):
+        if not _allowed(state.config.get("authinfo_whitelist"), client):
+            raise ApiError("auth", "ip", "Authorization by authinfo is not allowed from the address %s" % client, value=client)
         name, _sep, password = params["authinfo"].partition(":")
         return _check_password(state, name, password)
     session_id = params.get("auth")
@@ -83,26 +104,41 @@ def login(state, params, now, root):
     return name
 
 
-def _add_license_fields(root, lic):
+def _add_license_fields(req, root, lic, in_row):
     add(root, "period", lic.period)
     add(root, "createdate", format_date(lic.createdate))
     add(root, "expiredate", format_date(lic.expiredate))
     if lic.autoprolong:
         add(root, "autoprolong", lic.autoprolong)
-    add(root, "status", lic.status)
+    _add_status(req, root, lic, in_row)
 
 
-def _add_row(root, lic, list_addons):
-    row = add(root, "elem")
+def _add_status(req, parent, lic, in_row):
+    """The status in config status_form: code (status [+ item_status text in rows]), item_status_code, orig, text."""
+    form = req.config.get("status_form", "code")
+    text = status_text(lic.status, req.lang)
+    if form == "code":
+        add(parent, "status", lic.status)
+        if in_row:
+            add(parent, "item_status", text)
+    elif form == "item_status_code":
+        add(parent, "item_status", lic.status)
+    elif form == "orig":
+        add(parent, "item_status", text, orig="%d_%d_%d" % (lic.status, lic.status, 0))
+    else:
+        add(parent, "item_status", text)
+
+
+def _add_row(req, lic):
+    row = add(req.root, "elem")
     add(row, "id", lic.id)
     add(row, "pricelist", lic.product.name)
-    _add_license_fields(row, lic)
-    add(row, "item_status", STATUS_NAMES[lic.status])
-    if lic.comment:
+    _add_license_fields(req, row, lic, True)
+    if lic.comment and req.config.get("list_comment", True):
         add(row, "comment", lic.comment)
     add(row, "cost", "%s %s" % (format_money(lic.cost), CURRENCY))
     add(row, "processingmodule", PROCESSING_MODULE)
-    if list_addons:
+    if req.config.get("list_addons"):
         for addon_id in sorted(lic.addons):
             add(row, "addon_%s" % addon_id, lic.addons[addon_id])
 
@@ -122,17 +158,22 @@ def _positive_int(params, name, default=None):
 
 def handle_list(req):
     rows = req.state.user_licenses(req.user)
+    shown = rows
     page_size = _positive_int(req.params, "p_cnt")
+    page_max = req.config.get("list_page_max")
+    if page_max and (page_size is None or page_size > page_max):
+        page_size = page_max
     if page_size is not None:
         page = _positive_int(req.params, "p_num", 1)
         add(req.root, "p_cnt", page_size)
         add(req.root, "p_num", page)
+        if req.config.get("list_ignores_p_num"):
+            page = 1
+        shown = rows[(page - 1) * page_size:page * page_size]
+    if req.config.get("list_totals", True):
         add(req.root, "p_elems", len(rows))
-        rows = rows[(page - 1) * page_size:page * page_size]
-    else:
-        add(req.root, "p_elems", len(rows))
-    for lic in rows:
-        _add_row(req.root, lic, bool(req.state.config.get("list_addons")))
+    for lic in shown:
+        _add_row(req, lic)
     return False
 
 
@@ -141,7 +182,7 @@ def _read_one(req):
     add(req.root, "elid", lic.id)
     add(req.root, "id", lic.id)
     add(req.root, "pricelist", lic.pricelist)
-    _add_license_fields(req.root, lic)
+    _add_license_fields(req, req.root, lic, False)
     add(req.root, "comment", lic.comment or None)
     add(req.root, "cost", "%s %s" % (format_money(lic.cost), CURRENCY))
     for addon_id in sorted(lic.addons):
@@ -193,6 +234,12 @@ def handle_prolong(req):
     return True
 
 
+def show_elid(req):
+    """The "form" of suspend/resume/delete, shown when the write is not acknowledged: the elid echoed."""
+    add(req.root, "elid", req.params.get("elid") or None)
+    return False
+
+
 def _simple(operation):
     def handler(req):
         operation(req.state, req.user, req.params)
@@ -212,11 +259,19 @@ HANDLERS = {
 }
 
 
-def execute(state, params, now):
-    """Run one API request against state (lock held). Never raises ApiError: errors become error documents."""
+def execute(state, params, now, client="127.0.0.1", form_only=False):
+    """Run one API request against state (lock held). Never raises ApiError: errors become error documents.
+
+    client is the caller's address (config authinfo_whitelist). form_only (fault unacknowledged): answer the
+    function's form as if sok were missing, and execute no write."""
     func = params.get("func", "")
-    root = new_doc(func)
+    lang = answer_lang(params, state.config)
+    root = new_doc(func, lang)
     user = None
+    handler = HANDLERS.get(func)
+    if form_only:
+        params = dict((key, value) for key, value in params.items() if key != "sok")
+        handler = show_elid if func in WRITE_FUNCS else handler
     try:
         tick_processing(state, now)
         if params.get("out", "xml") != "xml":
@@ -225,12 +280,11 @@ def execute(state, params, now):
             raise missed("func")
         if func == "auth":
             user = login(state, params, now, root)
-            return Outcome(to_bytes(root), user)
-        user = authenticate(state, params, now)
-        handler = HANDLERS.get(func)
+            return Outcome(root, user)
+        user = authenticate(state, params, now, client)
         if handler is None:
             raise ApiError("unknown", func, "Unknown function '%s'" % func)
         changed = handler(Request(state, user, params, now, root))
-        return Outcome(to_bytes(root), user, changed)
+        return Outcome(root, user, changed)
     except ApiError as err:
-        return Outcome(to_bytes(error_doc(func, err)), user, False)
+        return Outcome(error_doc(func, err, lang), user, False)

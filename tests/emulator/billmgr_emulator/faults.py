@@ -18,9 +18,12 @@ KINDS = {
     "drop_after_commit": {},
     "timeout": {"seconds": 5.0},
     "html_200": {},
+    "unacknowledged": {},
 }
 # Kinds that execute the call; every other kind answers (or drops) without executing anything.
 EXECUTING_KINDS = frozenset(("latency", "drop_after_commit", "timeout"))
+# Kinds that answer the function's form (as without sok): reads run, writes do not.
+FORM_KINDS = frozenset(("unacknowledged",))
 
 MALFORMED_BODY = b"<doc><ok></doc"
 HTTP_ERROR_PAGE = (
@@ -72,6 +75,10 @@ class FaultRule:
     @property
     def executes(self):
         return self.kind in EXECUTING_KINDS
+
+    @property
+    def shows_form(self):
+        return self.kind in FORM_KINDS
 
     def matches(self, func):
         return self.func in ("*", func)

@@ -19,7 +19,12 @@ from .products import PRODUCTS, format_money, money, period_price
 ORDERED, ACTIVE, SUSPENDED, DELETED, PROCESSING = 1, 2, 3, 4, 5
 STATUS_NAMES = {ORDERED: "Ordered", ACTIVE: "Active", SUSPENDED: "Suspended", DELETED: "Deleted", PROCESSING: "Processing"}
 DEFAULT_SEED_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default_seed.json")
-DEFAULT_CONFIG = {"order_processing_seconds": 0, "list_addons": False, "prolong_answer": "nested", "session_ttl": 3600}
+DEFAULT_CONFIG = {
+    "order_processing_seconds": 0, "list_addons": False, "prolong_answer": "nested", "session_ttl": 3600,
+    # Server variants (README "Server variants"): the defaults keep the answers described in the README.
+    "list_page_max": None, "list_totals": True, "list_ignores_p_num": False, "list_comment": True, "status_form": "code",
+    "account_lang": "en", "not_found_error": "missed_elid", "authinfo_whitelist": None,
+}
 
 
 def parse_autoprolong(value):

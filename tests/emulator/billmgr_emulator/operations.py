@@ -13,6 +13,8 @@ from .products import (
 )
 from .wire import ApiError, bad_value, missed, not_found
 
+ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
+
 
 def ensure_funds(state, user_name, amount):
     """Raise the money error when the user cannot pay amount."""
@@ -48,7 +50,7 @@ def find_license(state, user_name, params):
     except ValueError:
         lic = None
     if lic is None:
-        raise not_found(elid)
+        raise not_found(elid, state.config.get("not_found_error", "missed_elid"))
     if lic.user != user_name:
         raise ApiError("access", "elid", "Access denied: the license belongs to another account", value=elid)
     return lic
@@ -99,6 +101,18 @@ def parse_addons(product, params, current):
     return addons
 
 
+def parse_comment(params, default=""):
+    """A comment as a web form stores it: CRLF -> LF, ASCII whitespace trimmed; a control character left is refused."""
+    if "comment" not in params:
+        return default
+    comment = params["comment"].replace("\r\n", "\n").strip(ASCII_WHITESPACE)
+    for char in comment:
+        if (char < " " and char != "\n") or char == "\x7f":
+            raise ApiError("value", "comment", "The comment contains the control character U+%04X" % ord(char),
+                           value="U+%04X" % ord(char))
+    return comment
+
+
 def parse_autoprolong_param(params, default=None):
     if "autoprolong" not in params:
         return default
@@ -123,7 +137,7 @@ def parse_order(params):
     return {
         "product": product, "period": period, "autoprolong": parse_autoprolong_param(params),
         "addons": parse_addons(product, params, product.default_addons()), "skipbasket": skipbasket == "on",
-        "comment": params.get("comment") or "", "remoteid": params.get("remoteid") or None,
+        "comment": parse_comment(params), "remoteid": params.get("remoteid") or None,
     }
 
 
@@ -200,6 +214,7 @@ def period_days(lic):
 def edit(state, user_name, params):
     """platform.edit with sok: comment, addon_N (raising charges pro rata), autoprolong."""
     lic = writable_license(state, user_name, params)
+    comment = parse_comment(params, lic.comment)
     addons = parse_addons(lic.product, params, lic.addons)
     autoprolong = parse_autoprolong_param(params, lic.autoprolong)
     full_price = sum(
@@ -209,8 +224,7 @@ def edit(state, user_name, params):
     amount = pro_rata(full_price, (lic.expiredate - state.today).days, period_days(lic))
     if amount > 0:
         charge(state, user_name, amount, "platform.edit", license_id=lic.id)
-    if "comment" in params:
-        lic.comment = params["comment"]
+    lic.comment = comment
     lic.addons = addons
     lic.autoprolong = autoprolong
     return amount

@@ -163,6 +163,7 @@ class Handler(BaseHTTPRequestHandler):
         entry = {
             "method": method, "path": API_PATH, "query": query, "body_keys": body_keys, "func": func,
             "params": redact(params), "user": None, "status": None, "fault": None, "write": is_write(func, params),
+            "bytes": 0, "rows": 0,
         }
         with emulator.lock:
             fault = take_fault(emulator.state.faults, func)
@@ -170,17 +171,20 @@ class Handler(BaseHTTPRequestHandler):
             entry["fault"] = fault.kind
             if fault.kind == "latency":
                 emulator.sleep(fault.options["seconds"])
-            elif not fault.executes:
+            elif not (fault.executes or fault.shows_form):
                 self._answer_fault(fault, entry)
                 return
+        dropped = fault is not None and fault.kind == "drop_after_commit"
         with emulator.lock:
-            outcome = execute(emulator.state, params, time.time())
+            outcome = execute(emulator.state, params, time.time(), self.client_address[0],
+                              form_only=fault is not None and fault.shows_form)
             if outcome.changed:
                 emulator.save_state()
             entry["user"] = outcome.user
-            entry["status"] = None if fault is not None and fault.kind == "drop_after_commit" else 200
+            if not dropped:
+                entry.update({"status": 200, "bytes": len(outcome.body), "rows": outcome.rows})
             emulator.record(entry)
-        if fault is not None and fault.kind == "drop_after_commit":
+        if dropped:
             self._drop(reset=False)
             return
         if fault is not None and fault.kind == "timeout":
@@ -207,7 +211,7 @@ class Handler(BaseHTTPRequestHandler):
             body, content_type = whole[:len(whole) // 2], CONTENT_TYPE
         else:
             body = LOGIN_PAGE
-        entry["status"] = status
+        entry.update({"status": status, "bytes": len(body)})
         self.server.emulator.record(entry)
         if status is None:
             self._drop(reset=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from .texts import error_text
+
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 CONTENT_TYPE = "text/xml; charset=UTF-8"
 
@@ -24,8 +26,16 @@ class ApiError(Exception):
         self.extra = tuple(extra)
 
 
-def not_found(elid):
-    return ApiError("missed", "elid", "Object not found", value=elid)
+# config not_found_error -> (type, object) of the error for an unknown elid
+NOT_FOUND_ERRORS = {
+    "missed_elid": ("missed", "elid"), "missed_item": ("missed", "item"), "missed_id": ("missed", "id"),
+    "access_elid": ("access", "elid"),
+}
+
+
+def not_found(elid, form="missed_elid"):
+    error_type, obj = NOT_FOUND_ERRORS[form]
+    return ApiError(error_type, obj, "Object not found", value=elid)
 
 
 def missed(name):
@@ -36,12 +46,10 @@ def bad_value(name, value, msg=None):
     return ApiError("value", name, msg or "Invalid value of parameter '%s'" % name, value=value)
 
 
-def new_doc(func, **attrs):
+def new_doc(func, lang="en"):
     root = ET.Element("doc")
     root.set("func", func or "")
-    root.set("lang", "en")
-    for key, value in attrs.items():
-        root.set(key, str(value))
+    root.set("lang", lang)
     return root
 
 
@@ -53,15 +61,15 @@ def add(parent, tag, text=None, **attrs):
     return element
 
 
-def error_doc(func, error):
-    root = new_doc(func)
-    element = add(root, "error", type=error.type, object=error.object, lang="en")
+def error_doc(func, error, lang="en"):
+    root = new_doc(func, lang)
+    element = add(root, "error", type=error.type, object=error.object, lang=lang)
     add(element, "param", error.object, name="object", type="msg", msg=error.object)
     if error.value is not None:
         add(element, "param", error.value, name="value")
     for name, value in error.extra:
         add(element, "param", value, name=name)
-    add(element, "msg", error.msg)
+    add(element, "msg", error_text(error, lang))
     return root
 
 

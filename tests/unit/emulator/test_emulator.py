@@ -426,3 +426,255 @@ def test_concurrent_orders_never_overdraw(emulator):
     assert sum(1 for doc in answers if error_of(doc) is None) == 3
     assert sum(1 for doc in answers if error_of(doc) and error_of(doc)[0] == "money") == 5
     assert balance(emulator) == "0.00" and _licenses(emulator) == 8
+
+
+# -- server variants (config switches, README "Server variants"); each is off by default ---------------------------
+
+def ids_of(doc):
+    return [elem.findtext("id") for elem in doc.findall("elem")]
+
+
+def test_variant_defaults_are_the_documented_answers(emulator):
+    config = emulator.snapshot()["config"]
+    assert {key: config[key] for key in ("list_page_max", "list_totals", "list_ignores_p_num", "list_comment", "status_form",
+                                         "account_lang", "not_found_error", "authinfo_whitelist")} == {
+        "list_page_max": None, "list_totals": True, "list_ignores_p_num": False, "list_comment": True, "status_form": "code",
+        "account_lang": "en", "not_found_error": "missed_elid", "authinfo_whitelist": None}
+
+
+def test_list_page_max_caps_the_page_and_says_the_size_used(emulator):
+    emulator.configure(list_page_max=2)
+    first = call(emulator, "platform", p_cnt="500")
+    assert (first.findtext("p_cnt"), first.findtext("p_num"), first.findtext("p_elems")) == ("2", "1", "4")
+    assert ids_of(first) == ["101", "102"]
+    second = call(emulator, "platform", p_cnt="500", p_num="2")
+    assert (second.findtext("p_cnt"), second.findtext("p_num"), ids_of(second)) == ("2", "2", ["103", "104"])
+    unasked = call(emulator, "platform")  # no p_cnt: the server pages anyway
+    assert (unasked.findtext("p_cnt"), unasked.findtext("p_num"), ids_of(unasked)) == ("2", "1", ["101", "102"])
+    smaller = call(emulator, "platform", p_cnt="1", p_num="3")
+    assert (smaller.findtext("p_cnt"), ids_of(smaller)) == ("1", ["103"])
+
+
+def test_list_totals_off_drops_p_elems(emulator):
+    emulator.configure(list_totals=False)
+    paged = call(emulator, "platform", p_cnt="2")
+    assert paged.find("p_elems") is None and paged.findtext("p_cnt") == "2" and ids_of(paged) == ["101", "102"]
+    assert call(emulator, "platform").find("p_elems") is None
+    assert [child.tag for child in call(emulator, "platform", p_cnt="1")][:3] == ["p_cnt", "p_num", "elem"]
+
+
+def test_list_ignores_p_num_always_serves_page_one(emulator):
+    emulator.configure(list_ignores_p_num=True)
+    second = call(emulator, "platform", p_cnt="2", p_num="2")
+    assert second.findtext("p_num") == "2" and second.findtext("p_elems") == "4"  # the asked number, echoed
+    assert ids_of(second) == ids_of(call(emulator, "platform", p_cnt="2", p_num="1")) == ["101", "102"]
+    assert ids_of(call(emulator, "platform", p_cnt="2", p_num="9")) == ["101", "102"]
+
+
+def test_list_comment_off_hides_the_comment_from_rows_only(emulator):
+    emulator.configure(list_comment=False)
+    assert [elem.find("comment") for elem in call(emulator, "platform").findall("elem")] == [None] * 4
+    assert call(emulator, "platform.edit", elid="101").findtext("comment") == "web-cluster"
+
+
+@pytest.mark.parametrize("form, row_cells, read_cells", [
+    ("code", [("status", "3", {}), ("item_status", "Suspended", {})], [("status", "3", {})]),
+    ("item_status_code", [("item_status", "3", {})], [("item_status", "3", {})]),
+    ("orig", [("item_status", "Suspended", {"orig": "3_3_0"})], [("item_status", "Suspended", {"orig": "3_3_0"})]),
+    ("text", [("item_status", "Suspended", {})], [("item_status", "Suspended", {})]),
+])
+def test_status_form(emulator, form, row_cells, read_cells):
+    emulator.configure(status_form=form)
+
+    def status_cells(parent):
+        return [(child.tag, child.text, child.attrib) for child in parent if child.tag in ("status", "item_status")]
+
+    row = call(emulator, "platform").findall("elem")[1]
+    assert status_cells(row) == row_cells
+    assert [child.tag for child in row].index(row_cells[0][0]) == 5  # where status stood: after expiredate (no autoprolong)
+    assert status_cells(call(emulator, "platform.edit", elid="102")) == read_cells
+    if form == "orig":
+        emulator.configure(account_lang="ru")
+        assert status_cells(call(emulator, "platform.edit", elid="101")) == [("item_status", "Активна", {"orig": "2_2_0"})]
+
+
+def test_lang_parameter_and_account_default(emulator):
+    russian = call(emulator, "platform", lang="ru")
+    assert russian.get("lang") == "ru"
+    assert [elem.findtext("item_status") for elem in russian.findall("elem")] == ["Активна", "Остановлена", "Активна", "Удалена"]
+    assert call(emulator, "platform", lang="de").get("lang") == "en"
+    emulator.configure(account_lang="ru")
+    assert call(emulator, "platform").get("lang") == "ru"
+    assert call(emulator, "platform", lang="xx").get("lang") == "ru"
+    english = call(emulator, "platform", lang="en")
+    assert english.get("lang") == "en" and english.find("elem").findtext("item_status") == "Active"
+    error = call(emulator, "platform.edit", elid="999", lang="en")
+    assert error.get("lang") == "en" and error.find("error").get("lang") == "en" and error_of(error)[2] == "Object not found"
+    assert emulator.log_entries()[0]["params"]["lang"] == "ru"
+
+
+def test_russian_texts_of_statuses_and_errors(emulator):
+    with emulator.lock:
+        emulator.state.licenses[101].status, emulator.state.licenses[101].ready_at = 5, time.time() + 60
+        emulator.state.licenses[102].status = 1
+    rows = call(emulator, "platform", lang="ru").findall("elem")
+    assert [elem.findtext("item_status") for elem in rows[:2]] == ["Обрабатывается", "Заказана"]
+    emulator.configure(account_lang="ru")
+    emulator.set_balance("demo", "12.00")
+    cases = {
+        "not_found": call(emulator, "platform.edit", elid="999"),
+        "access": call(emulator, "platform.edit", elid="105"),
+        "money": order(emulator),
+        "value": order(emulator, period="3"),
+        "deleted": call(emulator, "platform.suspend", elid="104"),
+        "missed": call(emulator, "platform.delete"),
+        "auth": call(emulator, "platform", authinfo="demo:wrong"),
+        "no_auth": call(emulator, "platform", authinfo=None),
+        "unknown": call(emulator, "no.such.func"),
+    }
+    emulator.set_balance("demo", "500.00")
+    order(emulator, period="-100")
+    cases["exists"] = order(emulator, period="-100")
+    texts = dict((name, error_of(doc)) for name, doc in cases.items())
+    assert texts == {
+        "not_found": ("missed", "elid", "Объект не найден"),
+        "access": ("access", "elid", "Доступ запрещён: лицензия принадлежит другой учётной записи"),
+        "money": ("money", "balance", "Недостаточно средств: баланс 12.00 EUR, стоимость 30.00 EUR"),
+        "value": ("value", "period", "Неверное значение параметра «period»"),
+        "deleted": ("value", "elid", "Лицензия удалена"),
+        "missed": ("missed", "elid", "Не задан обязательный параметр «elid»"),
+        "auth": ("auth", "badpassword", "Неверное имя пользователя или пароль"),
+        "no_auth": ("auth", "authinfo", "Требуется авторизация: передайте authinfo=пользователь:пароль или auth=СЕССИЯ"),
+        "unknown": ("unknown", "no.such.func", "Неизвестная функция «no.such.func»"),
+        "exists": ("exists", "pricelist", "Пробный период этого продукта уже использован этой учётной записью"),
+    }
+    assert all(doc.get("lang") == "ru" and doc.find("error").get("lang") == "ru" for doc in cases.values())
+
+
+@pytest.mark.parametrize("form, expected", [
+    ("missed_elid", ("missed", "elid")),
+    ("missed_item", ("missed", "item")),
+    ("missed_id", ("missed", "id")),
+    ("access_elid", ("access", "elid")),
+])
+def test_not_found_error_forms(emulator, form, expected):
+    emulator.configure(not_found_error=form)
+    for func, params in (("platform.edit", {}), ("service.prolong", {"period": "1", "sok": "ok"}), ("platform.delete", {})):
+        doc = call(emulator, func, elid="999", **params)
+        assert error_of(doc) == expected + ("Object not found",)
+        assert doc.find("error/param[@name='object']").text == expected[1]
+        assert doc.find("error/param[@name='value']").text == "999"
+    assert error_of(call(emulator, "platform.edit", elid="105"))[:2] == ("access", "elid")  # another user's: as always
+
+
+# -- fault unacknowledged -----------------------------------------------------------------------------------------
+
+def test_unacknowledged_edit_answers_the_read_one_form_and_changes_nothing(emulator):
+    emulator.add_fault(func="platform.edit", kind="unacknowledged")
+    doc = call(emulator, "platform.edit", elid="101", sok="ok", comment="renamed", addon_55165="9")
+    assert doc.find("ok") is None and doc.find("error") is None
+    assert ET.tostring(doc) == ET.tostring(call(emulator, "platform.edit", elid="101"))
+    assert (license_of(emulator, 101).comment, license_of(emulator, 101).addons[55165], balance(emulator)) == ("web-cluster", 3, "500.00")
+    entry = emulator.log_entries()[0]
+    assert (entry["fault"], entry["status"], entry["write"], entry["user"]) == ("unacknowledged", 200, True, "demo")
+    assert call(emulator, "platform.edit", elid="101", sok="ok", comment="renamed").find("ok") is not None  # the rule ran out
+
+
+def test_unacknowledged_prolong_and_order_answer_their_forms(emulator):
+    emulator.add_fault(func="*", kind="unacknowledged", count=2)
+    prolong = call(emulator, "service.prolong", elid="101", period="1", sok="ok")
+    assert [child.tag for child in prolong] == ["elid", "expiredate", "slist"]
+    assert (prolong.findtext("elid"), prolong.findtext("expiredate"), prolong.find("slist").get("name")) == ("101", "2026-12-01", "period")
+    placed = order(emulator)
+    assert [child.tag for child in placed] == ["pricelist", "slist", "slist"] and placed.findtext("pricelist") == "55163"
+    state = emulator.snapshot()
+    assert (len(state["licenses"]), state["orders"], balance(emulator)) == (5, [], "500.00")
+    assert str(license_of(emulator, 101).expiredate) == "2026-12-01"
+
+
+@pytest.mark.parametrize("func", ["platform.suspend", "platform.resume", "platform.delete"])
+def test_unacknowledged_simple_write_answers_a_bare_doc_with_the_elid(emulator, func):
+    emulator.add_fault(func=func, kind="unacknowledged")
+    doc = call(emulator, func, elid="102", sok="ok")
+    assert (doc.get("func"), doc.get("lang"), [(child.tag, child.text) for child in doc]) == (func, "en", [("elid", "102")])
+    assert license_of(emulator, 102).status == 3
+    assert emulator.log_entries()[-1]["fault"] == "unacknowledged"
+
+
+# -- comments, request log, authinfo whitelist --------------------------------------------------------------------
+
+def test_comment_is_stored_as_a_web_form_would(emulator):
+    new_id = int(order(emulator, comment="  two\r\nlines \t\r\n").findtext("id"))
+    assert license_of(emulator, new_id).comment == "two\nlines"
+    call(emulator, "platform.edit", elid="101", sok="ok", comment="\n renamed\r\n")
+    assert license_of(emulator, 101).comment == "renamed"
+    assert call(emulator, "platform.edit", elid="101").findtext("comment") == "renamed"
+
+
+@pytest.mark.parametrize("comment, code", [("a\x01b", "U+0001"), ("tab\there", "U+0009"), ("cr\ronly", "U+000D"), ("del\x7f", "U+007F")])
+def test_comment_with_a_control_character_is_refused(emulator, comment, code):
+    refused = order(emulator, comment=comment)
+    assert error_of(refused)[:2] == ("value", "comment") and refused.find("error/param[@name='value']").text == code
+    assert error_of(call(emulator, "platform.edit", elid="101", sok="ok", comment=comment, addon_55165="9"))[:2] == ("value", "comment")
+    assert (len(emulator.snapshot()["licenses"]), balance(emulator)) == (5, "500.00")
+    assert (license_of(emulator, 101).comment, license_of(emulator, 101).addons[55165]) == ("web-cluster", 3)
+
+
+def test_request_log_counts_bytes_and_rows(emulator):
+    listed = requests.post(emulator.url, data={"func": "platform", "authinfo": DEMO, "p_cnt": "3"}, timeout=5)
+    one = requests.post(emulator.url, data={"func": "platform.edit", "authinfo": DEMO, "elid": "101"}, timeout=5)
+    emulator.add_fault(func="platform", kind="http_error", status=503)
+    failed = requests.post(emulator.url, data={"func": "platform", "authinfo": DEMO}, timeout=5)
+    emulator.add_fault(func="platform", kind="reset")
+    with pytest.raises(requests.ConnectionError):
+        requests.post(emulator.url, data={"func": "platform", "authinfo": DEMO}, timeout=5)
+    emulator.add_fault(func="platform.order.param", kind="drop_after_commit")
+    with pytest.raises(requests.ConnectionError):
+        _order_raw(emulator)
+    counts = [(entry["bytes"], entry["rows"]) for entry in emulator.log_entries()]
+    assert counts == [(len(listed.content), 3), (len(one.content), 0), (len(failed.content), 0), (0, 0), (0, 0)]
+
+
+def test_authinfo_whitelist(emulator):
+    session = call(emulator, "auth", authinfo=None, username="demo", password="demo-secret").findtext("auth")
+    emulator.configure(authinfo_whitelist=["10.0.0.1", "192.168.0.0/16"])
+    refused = call(emulator, "platform")
+    assert error_of(refused)[:2] == ("auth", "ip") and refused.find("error/param[@name='value']").text == "127.0.0.1"
+    assert error_of(call(emulator, "platform", authinfo="demo:wrong"))[:2] == ("auth", "ip")  # before the password
+    assert error_of(call(emulator, "platform", authinfo=None, auth=session)) is None  # sessions are not restricted
+    assert emulator.log_entries()[1]["user"] is None
+    emulator.configure(authinfo_whitelist=["127.0.0.0/8"])
+    assert error_of(call(emulator, "platform")) is None
+    emulator.configure(authinfo_whitelist=[])
+    assert error_of(call(emulator, "platform"))[:2] == ("auth", "ip")
+    emulator.configure(authinfo_whitelist=None)
+    assert error_of(call(emulator, "platform")) is None
+
+
+@pytest.mark.parametrize("key, bad", [
+    ("list_page_max", 0), ("list_page_max", "100"), ("list_page_max", True), ("list_totals", "no"), ("list_ignores_p_num", 1),
+    ("list_comment", None), ("status_form", "orig_text"), ("account_lang", "de"), ("not_found_error", "missed"),
+    ("authinfo_whitelist", "127.0.0.1"), ("authinfo_whitelist", ["not-an-ip"]),
+])
+def test_variant_config_is_checked(emulator_factory, key, bad):
+    emu = emulator_factory()
+    with pytest.raises(ValueError):
+        emu.configure(**{key: bad})
+    assert admin(emu, "POST", "config", {key: bad})[0] == 400
+    seed = dict(json.loads(json.dumps(emu.seed)), config={key: bad})
+    with pytest.raises(ValueError):
+        emulator_factory(seed=seed)
+
+
+def test_variant_config_from_a_seed_and_the_admin_api(emulator_factory):
+    emu = emulator_factory()
+    seed = dict(emu.seed, config={"list_page_max": 3, "status_form": "text", "account_lang": "ru"})
+    seeded = emulator_factory(seed=seed)
+    doc = call(seeded, "platform", p_cnt="10")
+    assert (doc.get("lang"), doc.findtext("p_cnt"), len(doc.findall("elem"))) == ("ru", "3", 3)
+    assert doc.find("elem/status") is None and doc.find("elem").findtext("item_status") == "Активна"
+    status, answer = admin(emu, "POST", "config", {"not_found_error": "missed_item", "list_totals": False})
+    assert status == 200 and (answer["config"]["not_found_error"], answer["config"]["list_totals"]) == ("missed_item", False)
+    assert error_of(call(emu, "platform.edit", elid="999"))[:2] == ("missed", "item")
+    admin(emu, "POST", "reset")
+    assert error_of(call(emu, "platform.edit", elid="999"))[:2] == ("missed", "elid")
