@@ -62,13 +62,21 @@ class Fleet:
         check_distinct(self.wanted)
         if any(wanted.id is None for wanted in self.wanted) or len(self.wanted) > ID_READS_LIMIT:
             self.account.read_list()
-        today = self.account.today()
         problems = []
-        for wanted in self.wanted:
+        found = {}
+        for index, wanted in enumerate(self.wanted):
             try:
-                current = self.account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons))
+                found[index] = self.account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons))
+            except (IdentityError, NotUnderstoodError) as exc:
+                problems.append(_prefixed(wanted, exc))
+        today = self.account.today()  # after the reads: the server's date, from their answers
+        for index, wanted in enumerate(self.wanted):
+            if index not in found:
+                continue
+            current = found[index]
+            try:
                 self.planned.append(plan_wanted(wanted, current, today))
-            except (InvalidOptionError, IdentityError, NotUnderstoodError) as exc:
+            except InvalidOptionError as exc:
                 problems.append(_prefixed(wanted, exc))
         if problems:
             raise FleetPlanningError('%d of %d licenses cannot be planned; nothing was written: %s'
