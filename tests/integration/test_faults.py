@@ -120,3 +120,34 @@ def test_a_server_that_is_down_is_a_clear_error(emulator, tmp_path):
     assert status == "failed"
     assert "connection to" in task["msg"] and "failed" in task["msg"]
     assert "demo-secret" not in result.stdout
+
+
+def test_an_order_the_server_commits_after_the_client_gave_up_is_found_and_bought_once(emulator, tmp_path):
+    """Issue 9: a slow server commits the order 6 s after receiving it; the client times out after 3 s.
+
+    Before, the task failed at once and a rerun started right away found nothing yet and bought a second license.
+    Now the module reads the account again for up to confirm_timeout seconds, finds the license, and succeeds.
+    """
+    emulator.add_fault(func="platform.order.param", kind="latency", seconds=6)
+    result = run_playbook(ORDER.replace("{timeout}", "3"), emulator, tmp_path=tmp_path, env={"BILLMGR_CONFIRM_TIMEOUT": "30"})
+    status, task = _result(result, "order")
+    assert status == "changed", task
+    assert task["license"]["comment"] == "fault-order"
+    assert len(_licenses(emulator, "fault-order")) == 1
+    rerun = run_playbook(ORDER.replace("{timeout}", "30"), emulator, tmp_path=tmp_path / "rerun")
+    assert _result(rerun, "order")[0] == "ok"
+    assert len(_licenses(emulator, "fault-order")) == 1
+    assert _balance(emulator) == "485.00"
+    orders = [entry for entry in emulator.log_entries() if entry["func"] == "platform.order.param"]
+    assert len(orders) == 1
+
+
+def test_a_lost_order_answer_not_confirmed_says_an_order_may_have_happened(emulator, tmp_path):
+    """Issue 9: the failure said only "no answer"; it must say changed and what to check."""
+    emulator.add_fault(func="platform.order.param", kind="reset")
+    result = run_playbook(ORDER.replace("{timeout}", "30"), emulator, tmp_path=tmp_path, env={"BILLMGR_CONFIRM_TIMEOUT": "2"})
+    status, task = _result(result, "order")
+    assert status == "failed"
+    assert task["changed"] is True
+    assert "Sent before the failure: platform.order.param (outcome unknown)" in task["msg"]
+    assert "Check the license in the account (isp_license_info) before rerunning" in task["msg"]
