@@ -68,8 +68,8 @@ EXAMPLES = r'''
 RETURN = r'''
 _value:
   description:
-    - The summary line, for a license C(license 1000 vmmanager6 active "web" nodes=3, vms=50 expires 2026-12-27 (30 days)),
-      for an entry C(web: license 1000 ...; changed: renewed 1 period, nodes 2->3; note: ...).
+    - 'The summary line. For a license: C(license 1000 vmmanager6 active "web" nodes=3, vms=50 expires 2026-12-27 (30 days)).'
+    - 'For an entry: C(web: license 1000 ...; changed: renewed 1 period, nodes 2->3; note: ...).'
   type: str
 '''
 
