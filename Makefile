@@ -11,7 +11,9 @@
 #   make lint         ansible-lint (production profile) on the role and the example playbooks
 #   make units        pytest tests/unit
 #   make integration  pytest tests/integration (playbooks against the emulator)
-#   make bench        tests/performance: API requests per task (checked) and wall time vs ansible.builtin.ping (reported)
+#   make bench        tests/performance, account of 1,000: API requests per task (checked), wall time vs ping (reported)
+#   make bench-role   tests/performance: the role panel_license on 200 panel hosts (first run and rerun; long)
+#   make bench-large  tests/performance: account of 10,000, and the whole loop of isp_license over 1,000 (long)
 #   make test         sanity, units, integration (in that order)
 #   make demo         docs/demo/demo.yml against a local emulator
 #   make clean        remove build/ and the venv
@@ -39,7 +41,7 @@ GET_PIP_CACHE_DIR := $(HOME)/.ansible/test/cache
 
 PYTEST := $(VENV_BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: venv collection ansible-test-get-pip sanity lint units integration test demo clean bench
+.PHONY: venv collection ansible-test-get-pip sanity lint units integration test demo clean bench bench-role bench-large
 
 venv: $(VENV_STAMP)
 
@@ -94,7 +96,13 @@ lint: venv collection
 	  roles/panel_license docs/panel_license docs/demo
 
 bench: venv collection
-	$(VENV_BIN)/python tests/performance/run_benchmarks.py
+	$(VENV_BIN)/python tests/performance/run_benchmarks.py --suite standard
+
+bench-role: venv collection
+	$(VENV_BIN)/python tests/performance/run_benchmarks.py --suite role
+
+bench-large: venv collection
+	$(VENV_BIN)/python tests/performance/run_benchmarks.py --suite large
 
 # Sequential on purpose (also under make -j): sanity, lint, then units, then integration.
 test:

@@ -132,6 +132,12 @@ def comparison(records: list) -> list:
                          _n(role["rows"]), _n(role["bytes_read"]), _s(role["seconds"]),
                          "%s (one ping per host)" % _s(role["baseline"]["seconds"]), _s(role["ratio_to_ping"])])
         lines += [""] + table(header, rows)
+        if role and role.get("tasks_seconds"):
+            spent = role["tasks_seconds"]
+            api = sum(value for key, value in spent.items() if key.startswith("api: "))
+            top = [item for item in spent.items()][:3]
+            lines += ["", "Where the role's %s s go: its API task(s) %.1f s; the longest tasks (all hosts): %s." % (
+                _s(role["seconds"], "%.0f"), api, "; ".join("%s %.0f s" % (name.split(" : ")[-1], value) for name, value in top))]
         if bulk and loop:
             lines.append("")
             lines.append("Loop / bulk (%s): time %s, requests %s, rows %s, bytes %s." % (
@@ -158,6 +164,12 @@ def goals(records: list) -> list:
         lines.append("- Its task took %s s, one `ping` task %s s: %s s more (goal: within %.0f s, %s; reported, not checked)."
                      % (_t(bulk), _t(bulk["baseline"]), _s(over, "%+.2f"), GOAL_SECONDS_OVER_PING,
                         "met" if over is not None and over <= GOAL_SECONDS_OVER_PING else "**not met**"))
+        bare = bulk.get("bare_process_seconds")
+        if bare:
+            lines.append("- The same module as a bare process (no Ansible, median of 3): %.2f s, its result %s bytes; `ping` "
+                         "likewise %.2f s. The rest of the task's time is Ansible's: templating the %s entries, shipping "
+                         "the module, reading its result." % (bare["module"], _n(bare["module_result_bytes"]), bare["ping"],
+                                                               _n(bulk["size"])))
         loop, values, _ping, how = _loop_of(records, bulk["account_size"])
         if loop and bulk["seconds"]:
             ratio = values["seconds"] / bulk["seconds"]

@@ -13,8 +13,10 @@ Three shapes of playbook:
 - ``role``: the role ``panel_license`` over an inventory of panel hosts (``items``: one dict of host
   variables each); the expected requests are those of the whole play.
 
-Two suites: ``standard`` (``make bench``, an account of 1,000 licenses, a few minutes) and ``large``
-(``make bench-large``: an account of 10,000 licenses, and the whole loop of ``isp_license`` over the 1,000).
+Three suites: ``standard`` (``make bench``: an account of 1,000 licenses, a few minutes), ``role`` (``make
+bench-role``: the role on 200 panel hosts, a first run and a rerun; every panel host runs some twenty tasks, so this
+takes many minutes) and ``large`` (``make bench-large``: an account of 10,000 licenses, with the role, and the whole
+loop of ``isp_license`` over the 1,000 licenses).
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from fleet_seed import (
 
 PAGE_SIZE = 500  # plugins/module_utils/license_reads.py PAGE_SIZE
 LOOP, TASK, ROLE = "loop", "task", "role"
-STANDARD, LARGE = "standard", "large"
-SUITES = (STANDARD, LARGE)
+STANDARD, ROLES, LARGE = "standard", "role", "large"
+SUITES = (STANDARD, ROLES, LARGE)
 SMALL = 3  # items of the loops that show one module run (the long loops dominate the run time)
 LOOP_SAMPLE = 50  # items of the sampled loops of isp_license over the 1,000-license account
 LOOP_SAMPLE_LARGE = 30  # the same over the 10,000-license account (each item lists 20 pages)
@@ -218,8 +220,9 @@ def changes_of(fleet: list, today: str) -> tuple:
     return entries, made
 
 
-def account_scenarios(seed: dict, suite: str, loop_sample: int, tag: str = "") -> list:
-    """The scenarios every account size has: bulk reconciles, the sampled loop of isp_license, the role."""
+def account_scenarios(seed: dict, suite: str, loop_sample: int, role_suite: str, tag: str = "") -> list:
+    """The scenarios every account size has: bulk reconciles, the sampled loop of isp_license, the role (first run;
+    at 1,000 licenses also the rerun, with the fact files in place)."""
     licenses = seed["licenses"]
     account = len(licenses)
     fleet = live(licenses)
@@ -260,11 +263,17 @@ def account_scenarios(seed: dict, suite: str, loop_sample: int, tag: str = "") -
                  "isp_license by comment+product, no addons, in a loop: a sample of %d of the %d (totals extrapolated)"
                  % (len(sample), every), [by_comment(lic, addons=False) for lic in sample], {"platform": n_pages},
                  account=account, suite=suite, population=every, compare="loop"),
-        Scenario("role_by_comment" + tag, "role", ROLE_NAME,
-                 "role panel_license on %d panel hosts, no fact files (first run: licenses found by comment)" % len(hosts),
-                 hosts, {"platform": n_pages, "platform.edit": len(hosts)}, changed=None,
-                 check=expect_role(len(hosts), len(hosts)), shape=ROLE, account=account, suite=suite, compare="role"),
     ]
+    role = dict(changed=None, check=expect_role(len(hosts), len(hosts)), shape=ROLE, account=account, suite=role_suite)
+    scenarios.append(Scenario(
+        "role_by_comment" + tag, "role", ROLE_NAME,
+        "role panel_license on %d panel hosts, no fact files (a first run: licenses found by comment, fact files written)"
+        % len(hosts), hosts, {"platform": n_pages, "platform.edit": len(hosts)}, compare="role", **role))
+    if not tag:
+        scenarios.append(Scenario(
+            "role_by_id", "role", ROLE_NAME,
+            "the same with every fact file in place (a rerun: licenses given by id, more than 20: the list)",
+            hosts, {"platform": n_pages, "platform.edit": len(hosts)}, facts=True, **role))
     return scenarios
 
 
@@ -307,7 +316,7 @@ def standard_scenarios(seed: dict) -> list:
                  [{"label": lic["comment"], "id": lic["id"], "period": 1, "min_days_left": 14} for lic in due],
                  {"platform.edit": 2}, writes={"service.prolong": 1}, changed=True, check=expect_count("periods", 1)),
     ]
-    scenarios += account_scenarios(seed, STANDARD, LOOP_SAMPLE)
+    scenarios += account_scenarios(seed, STANDARD, LOOP_SAMPLE, ROLES)
     for scenario in scenarios:
         if scenario.name == "bulk_noop":
             scenario.also = (LARGE,)
@@ -321,7 +330,7 @@ def large_scenarios(seed_1k: dict, seed_10k: dict) -> list:
                     "isp_license by comment+product, no addons, in a loop over every live license (%d): measured whole"
                     % len(fleet), [by_comment(lic, addons=False) for lic in fleet], {"platform": pages(len(seed_1k["licenses"]))},
                     suite=LARGE, compare="loop")
-    return [full] + account_scenarios(seed_10k, LARGE, LOOP_SAMPLE_LARGE, tag="_10k")
+    return [full] + account_scenarios(seed_10k, LARGE, LOOP_SAMPLE_LARGE, LARGE, tag="_10k")
 
 
 def all_scenarios(seeds: dict) -> list:

@@ -48,7 +48,7 @@ for _path in (PERF_DIR, TESTS_DIR / "integration", TESTS_DIR / "emulator"):
 from billmgr_emulator import Emulator  # noqa: E402  (needs the sys.path entries above)
 from bench_report import markdown  # noqa: E402
 from bench_scenarios import LOOP, PAGE_SIZE, ROLE, SUITES, TASK, TASK_REPEAT, all_scenarios, seeds  # noqa: E402
-from playbook_runner import require_collection, run_playbook  # noqa: E402
+from playbook_runner import API_PASSWORD, API_USER, require_collection, run_playbook  # noqa: E402
 
 CALLBACK_DIR = PERF_DIR / "callback_plugins"
 RESULTS_DIR = PERF_DIR / "results"
@@ -351,13 +351,44 @@ def measure(scenario, emulator, workdir: Path) -> tuple:
 
 
 def task_times(scenario, run_: Run) -> dict | None:
-    """role: seconds of its API tasks (the one isp_licenses task, or the per-host module tasks of a role without it)."""
+    """role: seconds of every task (summed when a name comes twice), the longest first; API tasks marked ``api``."""
     if scenario.shape != ROLE:
         return None
-    found = {}
+    found = collections.OrderedDict()
     for task in run_.tasks:
-        if task["action"].startswith("ispsystem.billmanager.") and task.get("end"):
-            found[task["task"]] = found.get(task["task"], 0.0) + task["end"] - task["start"]
+        if task.get("end"):
+            key = ("api: " if task["action"].startswith("ispsystem.billmanager.") else "") + task["task"]
+            found[key] = found.get(key, 0.0) + task["end"] - task["start"]
+    return dict(sorted(found.items(), key=lambda item: -item[1]))
+
+
+def module_processes(scenario, emulator, workdir: Path, collections_root: Path) -> dict:
+    """The module of a one-task scenario run as a bare process (no Ansible), and ``ping`` likewise: median of runs.
+
+    Splits the task's time into the module's own (its imports, reads, plan, result) and Ansible's (templating the
+    options, shipping the module, reading its result).
+    """
+    module_file = collections_root.joinpath("ansible_collections", *scenario.module.split(".")[:2]) / "plugins" / "modules" \
+        / ("%s.py" % scenario.module.split(".")[-1])
+    options = dict(scenario.items[0], api_url=emulator.url, api_user=API_USER, api_password=API_PASSWORD)
+    env = dict(os.environ, PYTHONPATH=str(collections_root), PYTHONDONTWRITEBYTECODE="1")
+    found = {}
+    for label, command, args in (("module", [sys.executable, str(module_file)], options),
+                                 ("ping", [sys.executable, "-m", "ansible.modules.ping"], {})):
+        args_file = workdir / ("%s-%s-args.json" % (scenario.name, label))
+        args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}), encoding="utf-8")
+        samples = []
+        for _attempt in range(TASK_REPEAT):
+            emulator.reset()
+            if scenario.config:
+                emulator.configure(**scenario.config)
+            started = time.perf_counter()
+            done = subprocess.run(command + [str(args_file)], env=env, capture_output=True, text=True, check=False)
+            samples.append(time.perf_counter() - started)
+            if done.returncode != 0:
+                raise RuntimeError("%s as a bare process failed: %s %s" % (label, done.stdout[-2000:], done.stderr[-2000:]))
+        found[label] = statistics.median(samples)
+        found["%s_result_bytes" % label] = len(done.stdout)
     return found
 
 
@@ -476,6 +507,8 @@ def main(argv: list | None = None) -> int:
                     if key not in baselines:
                         baselines[key] = measure_baseline(scenario, emulator, workdir)
                     record, errors = measure(scenario, emulator, workdir)
+                    if scenario.compare == "bulk":
+                        record["bare_process_seconds"] = module_processes(scenario, emulator, workdir, collections_root)
                     records.append(with_baseline(record, baselines[key]))
                     loads.append(loadavg())
                     record["ok"] = not errors
