@@ -103,7 +103,7 @@ def _loop_of(records: list, account: int):
     if loops:
         rec = loops[0]
         return rec, rec["extrapolated"], rec["extrapolated"]["ping_seconds"], \
-            "extrapolated from %d of %d" % (rec["items"], rec["population"])
+            "extrapolated from %s of %s" % (_n(rec["items"]), _n(rec["population"]))
     return None, None, None, None
 
 
@@ -132,18 +132,26 @@ def comparison(records: list) -> list:
                          _n(role["rows"]), _n(role["bytes_read"]), _s(role["seconds"]),
                          "%s (one ping per host)" % _s(role["baseline"]["seconds"]), _s(role["ratio_to_ping"])])
         lines += [""] + table(header, rows)
-        if role and role.get("tasks_seconds"):
-            spent = role["tasks_seconds"]
-            api = sum(value for key, value in spent.items() if key.startswith("api: "))
-            top = [item for item in spent.items()][:3]
-            lines += ["", "Where the role's %s s go: its API task(s) %.1f s; the longest tasks (all hosts): %s." % (
-                _s(role["seconds"], "%.0f"), api, "; ".join("%s %.0f s" % (name.split(" : ")[-1], value) for name, value in top))]
+        notes = []
         if bulk and loop:
-            lines.append("")
-            lines.append("Loop / bulk (%s): time %s, requests %s, rows %s, bytes %s." % (
+            notes.append("Loop / bulk (%s): time %s, requests %s, rows %s, bytes %s." % (
                 how, _x(loop_values["seconds"] / bulk["seconds"] if bulk["seconds"] else None),
                 _x(loop_values["requests"] / float(bulk["requests"] or 1)), _x(loop_values["rows"] / float(bulk["rows"] or 1)),
                 _x(loop_values["bytes_read"] / float(bulk["bytes_read"] or 1))))
+        bare = (bulk or {}).get("bare_process_seconds")
+        if bare:
+            notes.append("The bulk module as a bare process (no Ansible, median of 3): %.2f s, its result %s bytes; `ping` "
+                         "likewise %.2f s. The rest of the task's %s s is Ansible's: templating the %s entries, shipping "
+                         "the module, reading its result." % (bare["module"], _n(bare["module_result_bytes"]), bare["ping"],
+                                                               _s(bulk["seconds"]), _n(bulk["size"])))
+        if role and role.get("tasks_seconds"):
+            spent = sorted(role["tasks_seconds"].items(), key=lambda item: -item[1])
+            api = sum(value for key, value in spent if key.startswith("api: "))
+            notes.append("Where the role's %s s go: its API task(s) %.1f s; the longest tasks (all hosts): %s." % (
+                _s(role["seconds"], "%.0f"), api, "; ".join("%s %.0f s" % (name.split(" : ")[-1], value)
+                                                            for name, value in spent[:3])))
+        for note in notes:
+            lines += ["", note]
     return lines
 
 
@@ -161,15 +169,12 @@ def goals(records: list) -> list:
                                                    _n(bulk["account_size"]), pages(bulk["account_size"]), bulk["writes"],
                                                    "" if bulk["ok"] else " (**FAILED**)"))
         over = bulk["seconds_over_ping"]
-        lines.append("- Its task took %s s, one `ping` task %s s: %s s more (goal: within %.0f s, %s; reported, not checked)."
-                     % (_t(bulk), _t(bulk["baseline"]), _s(over, "%+.2f"), GOAL_SECONDS_OVER_PING,
-                        "met" if over is not None and over <= GOAL_SECONDS_OVER_PING else "**not met**"))
         bare = bulk.get("bare_process_seconds")
-        if bare:
-            lines.append("- The same module as a bare process (no Ansible, median of 3): %.2f s, its result %s bytes; `ping` "
-                         "likewise %.2f s. The rest of the task's time is Ansible's: templating the %s entries, shipping "
-                         "the module, reading its result." % (bare["module"], _n(bare["module_result_bytes"]), bare["ping"],
-                                                               _n(bulk["size"])))
+        lines.append("- Its task took %s s, one `ping` task %s s: %s s more (goal: within %.0f s, %s; reported, not checked)%s."
+                     % (_t(bulk), _t(bulk["baseline"]), _s(over, "%+.2f"), GOAL_SECONDS_OVER_PING,
+                        "met" if over is not None and over <= GOAL_SECONDS_OVER_PING else "**not met**",
+                        "" if not bare else "; as bare processes (no Ansible) the module took %.2f s, `ping` %.2f s: %+.2f s"
+                        % (bare["module"], bare["ping"], bare["module"] - bare["ping"])))
         loop, values, _ping, how = _loop_of(records, bulk["account_size"])
         if loop and bulk["seconds"]:
             ratio = values["seconds"] / bulk["seconds"]
