@@ -118,7 +118,7 @@ integration: venv collection
 # The whole collection (what .ansible-lint excludes is generated or not ours), production profile, no warnings
 # (.ansible-lint: strict); then yamllint with .yamllint on every YAML file git knows.
 lint: venv collection
-	ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/ansible-lint --offline
+	PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/ansible-lint --offline
 	git ls-files -z --cached --others --exclude-standard '*.yml' '*.yaml' | xargs -0 $(VENV_BIN)/yamllint --strict
 
 bench: venv collection
@@ -172,7 +172,7 @@ changelog: venv
 $(CURDIR)/.venv-core%/.installed: requirements.txt tests/requirements-matrix.txt
 	test -x $(dir $@)bin/python || $(call python_bin,$(PYTHON_FOR_CORE_$*)) -m venv $(dir $@)
 	$(dir $@)bin/python -m pip install --quiet -r requirements.txt -r tests/requirements-matrix.txt 'ansible-core==$*.*'
-	$(dir $@)bin/ansible --version | head -n 1
+	$(dir $@)bin/python -c 'from ansible.release import __version__; print("ansible-core", __version__)'
 	touch $@
 
 matrix-units: $(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))/.installed)
