@@ -62,7 +62,6 @@ options:
       - If not set, the value of the E(BILLMGR_USE_PROXY) environment variable is used.
     type: bool
     default: true
-    version_added: 1.0.0
 requirements:
   - requests
   - lxml

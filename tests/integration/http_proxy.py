@@ -45,7 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_error(status, reason)
 
     def do_CONNECT(self):  # noqa: N802  (http.server's naming)
-        host, _, port = self.server.proxy.routes.get(self.path, self.path).rpartition(":")
+        host, dummy, port = self.server.proxy.routes.get(self.path, self.path).rpartition(":")
         if host not in self.server.proxy.allowed_hosts or not port.isdigit():
             self._refuse(403, "this test proxy does not reach %s" % self.path)
             return
@@ -97,7 +97,7 @@ def _relay(client, upstream):
     sockets = [client, upstream]
     try:
         while True:
-            readable, _, broken = select.select(sockets, [], sockets, RELAY_IDLE_SECONDS)
+            readable, dummy, broken = select.select(sockets, [], sockets, RELAY_IDLE_SECONDS)
             if broken or not readable:
                 return
             for source in readable:

@@ -124,7 +124,6 @@ def test_job_run_by_ansible_runner_gets_the_injected_credentials(emulator_factor
         assert AWX_PASSWORD not in repr(event.get("event_data", {}).get("res", ""))
 
 
-
 def test_the_awx_guide_shows_the_shipped_file():
     """docs/docsite/rst/guide_awx.rst shows the credential type inline: it must be the file's content."""
     guide = (REPO_ROOT / "docs" / "docsite" / "rst" / "guide_awx.rst").read_text(encoding="utf-8")

@@ -59,4 +59,3 @@ def test_meta_execution_environment_is_the_collections_dependency_file():
     assert meta == {"version": 1, "dependencies": {"python": "meta/ee-requirements.txt"}}
     listed = [line.split("#")[0].strip() for line in (REPO_ROOT / "meta" / "ee-requirements.txt").read_text().splitlines()]
     assert sorted(filter(None, listed)) == ["lxml", "requests"]
-
