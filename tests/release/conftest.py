@@ -12,13 +12,8 @@ import tarfile
 from pathlib import Path
 
 import pytest
-import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def galaxy_version():
-    return yaml.safe_load((REPO_ROOT / "galaxy.yml").read_text(encoding="utf-8"))["version"]
+from release_files import REPO_ROOT, galaxy_version
 
 
 @pytest.fixture(scope="session")

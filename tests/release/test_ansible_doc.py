@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from conftest import galaxy_version
+from release_files import galaxy_version
 
 ANSIBLE_DOC_BINS = os.environ.get("BILLMGR_ANSIBLE_DOC_BINS", "").split() or [shutil.which("ansible-doc") or "ansible-doc"]
 COLLECTION = "ispsystem.billmanager"

@@ -14,7 +14,7 @@ import sys
 
 import yaml
 
-from conftest import REPO_ROOT, galaxy_version
+from release_files import REPO_ROOT, galaxy_version
 
 EE_FILE = REPO_ROOT / "ee" / "execution-environment.yml"
 CONTEXT = REPO_ROOT / "build" / "ee"

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import galaxy_version
+from release_files import galaxy_version
 
 CONFIG = Path(__file__).resolve().parent / "galaxy-importer.cfg"
 

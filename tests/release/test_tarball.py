@@ -11,7 +11,7 @@ import re
 
 import yaml
 
-from conftest import REPO_ROOT, galaxy_version
+from release_files import REPO_ROOT, galaxy_version
 
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 RST_LINK = re.compile(r"`[^`<]*<([^>`]+)>`__?")
