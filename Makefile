@@ -135,8 +135,8 @@ tarball: venv collection
 # ansible-builder context of ee/. PATH: galaxy-importer runs ansible-galaxy, ansible-doc and ansible-lint.
 release-check: venv collection tarball
 	cd $(COLLECTION_DIR) && PATH=$(VENV_BIN):$$PATH $(VENV_BIN)/antsibull-changelog lint
-	cd $(COLLECTION_DIR) && PATH=$(VENV_BIN):$$PATH $(VENV_BIN)/antsibull-docs lint-collection-docs \
-	  --plugin-docs --check-extra-docs-refs --validate-collection-refs dependent --disallow-unknown-collection-refs .
+	cd $(COLLECTION_DIR) && PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/antsibull-docs lint-collection-docs \
+	  --plugin-docs --validate-collection-refs dependent --disallow-unknown-collection-refs .
 	PATH=$(VENV_BIN):$$PATH BILLMGR_RELEASE_TARBALL=$(TARBALL) \
 	  BILLMGR_ANSIBLE_DOC_BINS="$(VENV_BIN)/ansible-doc $(foreach core,$(MATRIX_CORES),$(wildcard $(call MATRIX_VENV,$(core))/bin/ansible-doc))" \
 	  $(PYTEST) tests/release
