@@ -13,11 +13,11 @@
 #   make integration    pytest tests/integration (playbooks and ansible-runner jobs against the emulator)
 #   make tarball        build/release/ispsystem-billmanager-VERSION.tar.gz (ansible-galaxy collection build)
 #   make release-check  the tarball through galaxy-importer (certification settings), antsibull-docs and
-#                       antsibull-changelog lint, ansible-doc of the installed tarball, ansible-builder create (ee/)
+#                       antsibull-changelog lint, ansible-doc (2.19) of the installed tarball, ansible-builder create (ee/)
 #   make docs           the docsite (antsibull-docs + Sphinx, offline) in build/docs
 #   make changelog      (re)write the release of galaxy.yml's version: changelogs/changelog.yaml and CHANGELOG.rst
 #   make matrix-units   unit tests on the oldest and the newest ansible-core (venvs .venv-core<version>)
-#   make matrix         sanity on the oldest and the newest ansible-core, integration on the newest
+#   make matrix         ansible-doc and sanity on the oldest and the newest ansible-core, integration on the newest
 #   make bench          tests/performance: API requests per task (checked) and wall time vs ansible.builtin.ping (reported)
 #   make test           sanity, lint, units, matrix-units, integration, release-check, docs (in that order)
 #   make demo           docs/demo/demo.yml against a local emulator
@@ -64,7 +64,7 @@ python_bin = $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/$(1).*/bin
 MATRIX_VENV = $(CURDIR)/.venv-core$(1)
 
 .PHONY: venv collection ansible-test-get-pip sanity lint units integration test demo clean bench \
-        tarball release-check docs changelog matrix matrix-units matrix-sanity matrix-integration
+        tarball release-check docs changelog matrix matrix-units matrix-doc matrix-sanity matrix-integration
 
 venv: $(VENV_STAMP)
 
@@ -137,9 +137,14 @@ release-check: venv collection tarball
 	cd $(COLLECTION_DIR) && PATH=$(VENV_BIN):$$PATH $(VENV_BIN)/antsibull-changelog lint
 	cd $(COLLECTION_DIR) && PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/antsibull-docs lint-collection-docs \
 	  --plugin-docs --validate-collection-refs dependent --disallow-unknown-collection-refs .
-	PATH=$(VENV_BIN):$$PATH BILLMGR_RELEASE_TARBALL=$(TARBALL) \
-	  BILLMGR_ANSIBLE_DOC_BINS="$(VENV_BIN)/ansible-doc $(foreach core,$(MATRIX_CORES),$(wildcard $(call MATRIX_VENV,$(core))/bin/ansible-doc))" \
+	PATH=$(VENV_BIN):$$PATH BILLMGR_RELEASE_TARBALL=$(TARBALL) BILLMGR_ANSIBLE_DOC_BINS=$(VENV_BIN)/ansible-doc \
 	  $(PYTEST) tests/release
+
+# ansible-doc of the oldest and the newest ansible-core on the installed tarball (make matrix).
+matrix-doc: tarball $(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))/.installed)
+	PATH=$(VENV_BIN):$$PATH BILLMGR_RELEASE_TARBALL=$(TARBALL) \
+	  BILLMGR_ANSIBLE_DOC_BINS="$(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))/bin/ansible-doc)" \
+	  $(PYTEST) tests/release/test_ansible_doc.py
 
 # The docsite: antsibull-docs writes the RST of the laid-out collection (plugins, role, docs/docsite), Sphinx
 # builds it without network (no intersphinx: the labels of docs.ansible.com stay unresolved, and are the only
@@ -193,7 +198,7 @@ matrix-sanity: $(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))/.insta
 matrix-integration: $(call MATRIX_VENV,$(CORE_NEWEST))/.installed collection
 	ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(call MATRIX_VENV,$(CORE_NEWEST))/bin/python -m pytest -p no:cacheprovider tests/integration
 
-matrix: matrix-units matrix-sanity matrix-integration
+matrix: matrix-units matrix-doc matrix-sanity matrix-integration
 
 # Sequential on purpose (also under make -j). The expensive part of the version matrix is `make matrix`.
 test:

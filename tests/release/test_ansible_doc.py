@@ -40,7 +40,10 @@ def ansible_doc(binary, installed, *args):
     env.pop("ANSIBLE_CONFIG", None)
     proc = subprocess.run([binary] + list(args), env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, "%s %s\n%s%s" % (binary, " ".join(args), proc.stdout, proc.stderr)
-    assert "WARNING" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr
+    # ansible-core 2.21's own internal collection (ansible._protomatter) has no version: its warning is not ours
+    flagged = [line for line in proc.stderr.splitlines()
+               if ("WARNING" in line or "ERROR" in line) and "/ansible/_internal/ansible_collections/" not in line]
+    assert flagged == [], proc.stderr
     return proc.stdout
 
 
@@ -70,4 +73,4 @@ def test_every_plugin_and_role_is_listed_documented_and_renders(doc_bin, install
 
     text = ansible_doc(doc_bin, installed, "-t", plugin_type, *names)
     for name in names:
-        assert name in text
+        assert name.lower() in text.lower()  # 2.16 shows a role's name in capitals
