@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: license_summary
 short_description: One readable line for a license dict
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Turns a license dict, as returned by the modules of this collection, into one line
     with its id, product, status, comment, addons and expiry.
