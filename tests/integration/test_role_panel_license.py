@@ -331,8 +331,8 @@ SUSPENDED = {
 
 
 @pytest.mark.parametrize("case", sorted(SUSPENDED))
-def test_a_suspended_license_is_renewed_without_losing_paid_days_as_check_mode_predicts(emulator_factory, tmp_path,
-                                                                                         facts_dir, case):
+def test_a_suspended_license_is_renewed_without_paid_days_lost_as_check_mode_says(emulator_factory, tmp_path, facts_dir,
+                                                                                  case):
     """Issue 9: the role renewed a license its owner suspended before resuming it, so the renewal counted from today
     and threw the paid days away; its check mode failed on a license suspended because it expired, while the real run
     renewed it; and the check-mode summary and fact ignored the renewal's new expiry."""
