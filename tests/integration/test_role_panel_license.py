@@ -7,6 +7,7 @@
 Each test starts a fresh emulator and runs real ansible-playbook processes with its own inventory:
 panel hosts use the local connection, and each keeps its fact file in its own temporary directory.
 What the role did is proven from the emulator's request log and state, not only from the task results.
+The API work of a run is one isp_licenses task (run once, on the controller) for every panel host of the play.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 from playbook_runner import PlaybookResult, run_playbook
 
 ROLE = "ispsystem.billmanager.panel_license"
+FLEET_TASK = "Order, resize, renew, suspend, resume or delete the licenses of the play batch, in one task"
 TODAY = "2026-11-27"
 PLAY = """---
 - name: License the panel hosts
@@ -42,6 +44,7 @@ PLAY_WITH_MODULE_DEFAULTS = """---
 """
 
 NODES, VMS, SERVERS = "55165", "55164", "55171"
+ORDER_ALL_THREE = {"panel_license_max_orders": 3}
 
 
 def seed(*licenses, balance="1000.00"):
@@ -53,10 +56,11 @@ def seed(*licenses, balance="1000.00"):
     }
 
 
-def seeded_license(license_id, comment, pricelist=55163, addons=None, expiredate="2027-01-27", status=2, period=1):
-    return {"id": license_id, "user": "demo", "pricelist": pricelist, "period": period, "comment": comment,
-            "addons": addons or {}, "status": status, "createdate": "2026-10-27", "expiredate": expiredate,
-            "autoprolong": None}
+def seeded_license(license_id, comment, pricelist=55163, addons=None, expiredate="2027-01-27", status=2, period=1,
+                   **fields):
+    return dict({"id": license_id, "user": "demo", "pricelist": pricelist, "period": period, "comment": comment,
+                 "addons": addons or {}, "status": status, "createdate": "2026-10-27", "expiredate": expiredate,
+                 "autoprolong": None}, **fields)
 
 
 def inventory(facts_dir: Path, nodes=3, panels=("vm-fra1", "vm-ams1", "dci-fra"), panel_vars=None):
@@ -87,7 +91,7 @@ def inventory(facts_dir: Path, nodes=3, panels=("vm-fra1", "vm-ams1", "dci-fra")
 
 
 class RoleRun(PlaybookResult):
-    """A run of the role: task results by short task name, the facts of each host."""
+    """A run of the role: task results by short task name, the facts of each host, the one isp_licenses task."""
 
     def role_results(self, task_name, host):
         wanted = "%s : %s" % (ROLE, task_name)
@@ -96,6 +100,19 @@ class RoleRun(PlaybookResult):
     def result_of(self, task_name, host):
         found = self.role_results(task_name, host)
         assert len(found) == 1, "task %r ran %d times on %s\n%s" % (task_name, len(found), host, self.describe())
+        return found[0]
+
+    def fleet(self):
+        """The result of the one isp_licenses task of the run (run once, on the first panel host of the batch)."""
+        found = [r for r in self.tasks if r["action"] == "ispsystem.billmanager.isp_licenses"]
+        assert len(found) == 1, "isp_licenses ran %d times\n%s" % (len(found), self.describe())
+        assert found[0]["task"] == "%s : %s" % (ROLE, FLEET_TASK)
+        return found[0]["result"]
+
+    def entry(self, host):
+        """The isp_licenses result of the license of ``host``."""
+        found = [item for item in self.fleet()["results"] if item["name"] == host]
+        assert len(found) == 1, self.fleet()
         return found[0]
 
     def summary(self, host):
@@ -128,9 +145,16 @@ def take_log(emulator):
 
 
 def writes(entries):
-    """(func, params without func/out/authinfo) of every write in the log."""
-    return [(entry["func"], dict((key, value) for key, value in entry["params"].items() if key not in ("func", "out", "authinfo")))
+    """(func, params without func/out/authinfo/lang) of every write in the log."""
+    return [(entry["func"], dict((key, value) for key, value in entry["params"].items()
+                                 if key not in ("func", "out", "authinfo", "lang")))
             for entry in entries if entry["write"]]
+
+
+def reads(entries):
+    """(func, elid or page) of every read in the log."""
+    return [(entry["func"], entry["params"].get("elid") or entry["params"].get("p_num")) for entry in entries
+            if not entry["write"]]
 
 
 def licenses_by_comment(emulator):
@@ -139,6 +163,10 @@ def licenses_by_comment(emulator):
 
 def fact_file(facts_dir: Path, host: str) -> Path:
     return facts_dir / host / "panel_license.fact"
+
+
+def stored_id(facts_dir: Path, host: str):
+    return json.loads(fact_file(facts_dir, host).read_text(encoding="utf-8"))["id"]
 
 
 @pytest.fixture
@@ -153,23 +181,26 @@ def test_check_mode_then_order_then_idempotent_rerun(emulator_factory, tmp_path,
     inv = inventory(facts_dir)
 
     # Check mode: every host reports the order it would place; nothing is written anywhere.
-    run = run_role(emulator, tmp_path, inv, "check", check=True, diff=True)
+    run = run_role(emulator, tmp_path, inv, "check", check=True, diff=True, extra_vars=ORDER_ALL_THREE)
     assert run.rc == 0, run.describe()
     assert writes(take_log(emulator)) == []
     assert emulator.snapshot()["licenses"] == []
     assert not list(facts_dir.iterdir())
-    order = run.result_of("Order, resize, suspend, resume or delete the license", "vm-fra1")
-    assert order["changed"] is True
+    fleet = run.fleet()
+    assert fleet["changed"] is True
+    assert fleet["summary"]["orders"] == 3
+    order = run.entry("vm-fra1")
     assert [call["func"] for call in order["calls"]] == ["platform.order.param"]
     assert order["calls"][0]["params"]["addon_%s" % NODES] == 3
     assert order["calls"][0]["params"]["addon_%s" % VMS] == 120  # 3 nodes: 40 + 40 + 20 VMs, +20 %, step 10
-    assert order["diff"]["before"] == {} and order["diff"]["after"]["addons"] == {"nodes": 3, "vms": 120}
+    diff = dict((item["after_header"], item) for item in fleet["diff"])["vm-fra1"]
+    assert diff["before"] == {} and diff["after"]["addons"] == {"nodes": 3, "vms": 120}
     assert run.license_fact("vm-fra1")["id"] is None  # predicted: the license that would be ordered
     assert "would change: ordered (check mode, nothing written)" in run.summary("vm-fra1")
-    assert "dci-fra: license (new) dcimanager6 active, units=15," in run.summary("dci-fra")
+    assert run.summary("dci-fra").startswith('dci-fra: license (new) dcimanager6 active "dci-fra" units=15 expires ')
 
     # First run: one correctly sized order per panel host, and the license id kept on each host.
-    run = run_role(emulator, tmp_path, inv, "order")
+    run = run_role(emulator, tmp_path, inv, "order", extra_vars=ORDER_ALL_THREE)
     assert run.rc == 0, run.describe()
     funcs = [func for func, _params in writes(take_log(emulator))]
     assert sorted(funcs) == ["platform.order.param"] * 3
@@ -179,24 +210,23 @@ def test_check_mode_then_order_then_idempotent_rerun(emulator_factory, tmp_path,
     assert by_comment["dci-fra"]["addons"] == {SERVERS: 15}  # 12 servers, step 5
     assert by_comment["dci-fra"]["pricelist"] == 55161
     for host in ("vm-fra1", "vm-ams1", "dci-fra"):
-        stored = json.loads(fact_file(facts_dir, host).read_text(encoding="utf-8"))
-        assert stored["id"] == by_comment[host]["id"]
+        assert stored_id(facts_dir, host) == by_comment[host]["id"]
         assert run.license_fact(host)["id"] == by_comment[host]["id"]
         assert run.license_fact(host)["status"] == "active"
-    line = run.summary("vm-fra1")
-    assert line.startswith("vm-fra1: license %s vmmanager6 active, nodes=3 vms=120, expires 2026-12-27 (30 days left); "
-                           "changed: ordered, license id %s kept in " % (by_comment["vm-fra1"]["id"], by_comment["vm-fra1"]["id"]))
+    new_id = by_comment["vm-fra1"]["id"]
+    assert run.summary("vm-fra1") == (
+        'vm-fra1: license %s vmmanager6 active "vm-fra1" nodes=3, vms=120 expires 2026-12-27 (30 days); changed: ordered, '
+        'license id %s kept in %s' % (new_id, new_id, fact_file(facts_dir, "vm-fra1")))
+    assert ("vm-fra1", "%s : Report the license of the panel host" % ROLE) in run.changed_tasks()
 
     # Second run: reads only, each license read by its id (no list of the account), nothing changed.
     run = run_role(emulator, tmp_path, inv, "rerun")
     assert run.rc == 0, run.describe()
     log = take_log(emulator)
     assert writes(log) == []
-    assert set(entry["func"] for entry in log) == {"platform.edit"}
-    assert all("sok" not in entry["params"] for entry in log)
-    assert sorted(int(entry["params"]["elid"]) for entry in log) == sorted(
-        item["id"] for item in by_comment.values() for _read in range(2))
+    assert sorted(reads(log)) == sorted(("platform.edit", "%s" % item["id"]) for item in by_comment.values())
     assert run.changed_tasks() == []
+    assert run.fleet()["summary"]["unchanged"] == 3
     assert run.summary("vm-ams1").endswith("; no change")
 
 
@@ -208,23 +238,37 @@ def test_grow_with_the_group_and_never_shrink_unless_allowed(emulator_factory, t
     run = run_role(emulator, tmp_path, inventory(facts_dir, nodes=3, panels=panels), "adopt")
     assert run.rc == 0, run.describe()
     assert writes(take_log(emulator)) == []
-    assert json.loads(fact_file(facts_dir, "vm-fra1").read_text(encoding="utf-8"))["id"] == 500
+    assert stored_id(facts_dir, "vm-fra1") == 500
     assert run.summary("vm-fra1").endswith("changed: license id 500 kept in %s" % fact_file(facts_dir, "vm-fra1"))
+    old_cost = run.license_fact("vm-fra1")["cost"]
+    assert old_cost == 37.0
 
-    # A fourth node joins the group: one platform.edit raises the nodes addon (and the VMs the new node plans).
+    # A fourth node joins the group. Check mode predicts the new addons, and no cost: the new price is not known
+    # before the API shows it (issue 9: it predicted the old cost).
+    run = run_role(emulator, tmp_path, inventory(facts_dir, nodes=4, panels=panels), "grow-check", check=True)
+    assert run.rc == 0, run.describe()
+    assert writes(take_log(emulator)) == []
+    predicted = run.license_fact("vm-fra1")
+    assert predicted["addons"] == {"nodes": 4, "vms": 150}
+    assert predicted["cost"] is None
+    assert "would change: nodes 3->4, vms 120->150 (check mode, nothing written)" in run.summary("vm-fra1")
+
+    # The real run: one platform.edit raises the nodes addon (and the VMs the new node plans).
     run = run_role(emulator, tmp_path, inventory(facts_dir, nodes=4, panels=panels), "grow")
     assert run.rc == 0, run.describe()
     grown = {"elid": "500", "addon_%s" % NODES: "4", "addon_%s" % VMS: "150", "sok": "ok"}
     assert writes(take_log(emulator)) == [("platform.edit", grown)]
     assert "changed: nodes 3->4, vms 120->150" in run.summary("vm-fra1")
+    assert run.license_fact("vm-fra1")["cost"] == float(licenses_by_comment(emulator)["vm-fra1"]["cost"]) == 45.0
 
     # Two nodes leave: nothing is lowered, and the summary says why.
     run = run_role(emulator, tmp_path, inventory(facts_dir, nodes=2, panels=panels), "shrink-refused")
     assert run.rc == 0, run.describe()
     assert writes(take_log(emulator)) == []
     line = run.summary("vm-fra1")
-    assert "; no change; note: nodes: kept at the current 4 (no shrinking unless allow_shrink)" in line
-    assert "vms: kept at the current 150" in line
+    assert "; no change; note: " in line
+    assert "nodes kept at the current 4 (wanted 2; shrinking is not allowed)" in line
+    assert "vms kept at the current 150 (wanted 100; shrinking is not allowed)" in line
 
     # Shrinking allowed: check mode shows the edit, the real run makes it.
     allowed = {"panel_license_allow_shrink": True}
@@ -232,9 +276,8 @@ def test_grow_with_the_group_and_never_shrink_unless_allowed(emulator_factory, t
                    extra_vars=allowed)
     assert run.rc == 0, run.describe()
     assert writes(take_log(emulator)) == []
-    calls = run.result_of("Order, resize, suspend, resume or delete the license", "vm-fra1")["calls"]
-    assert calls == [{"func": "platform.edit", "params": {"elid": 500, "addon_%s" % NODES: 2, "addon_%s" % VMS: 100,
-                                                          "sok": "ok"}}]
+    assert run.entry("vm-fra1")["calls"] == [
+        {"func": "platform.edit", "params": {"elid": 500, "addon_%s" % NODES: 2, "addon_%s" % VMS: 100, "sok": "ok"}}]
     run = run_role(emulator, tmp_path, inventory(facts_dir, nodes=2, panels=panels), "shrink", extra_vars=allowed)
     assert run.rc == 0, run.describe()
     assert [func for func, _params in writes(take_log(emulator))] == ["platform.edit"]
@@ -277,29 +320,81 @@ def test_renew_suspend_and_decommission(emulator_factory, tmp_path, facts_dir):
     assert run.license_fact("vm-ams1") is None
 
 
-def test_a_stored_id_that_no_longer_exists_fails_and_orders_nothing(emulator_factory, tmp_path, facts_dir):
-    emulator = emulator_factory(seed=seed(seeded_license(700, "vm-fra1", addons={NODES: 3, VMS: 120})))
-    stale = fact_file(facts_dir, "vm-fra1")
-    stale.parent.mkdir()
-    stale.write_text(json.dumps({"id": 999999, "product": "vmmanager6", "comment": "vm-fra1"}), encoding="utf-8")
+RENEWED = ("service.prolong", {"elid": "610", "period": "1", "sok": "ok"})
+SUSPENDED = {
+    # Suspended by its owner with 8 paid days left: resumed first, then renewed from its expiry (2026-12-05).
+    "by-owner": ({"suspend_reason": "user", "expiredate": "2026-12-05"}, [("platform.resume", {"elid": "610"}), RENEWED],
+                 "2027-01-05", "resumed, renewed 1 period"),
+    # Suspended because it expired: renewed from today, which reactivates it.
+    "expired": ({"suspend_reason": "expired", "expiredate": "2026-11-20"}, [RENEWED], "2026-12-27", "renewed 1 period"),
+}
 
-    run = run_role(emulator, tmp_path, inventory(facts_dir, panels=("vm-fra1",)), "stale")
+
+@pytest.mark.parametrize("case", sorted(SUSPENDED))
+def test_a_suspended_license_is_renewed_without_paid_days_lost_as_check_mode_says(emulator_factory, tmp_path, facts_dir,
+                                                                                  case):
+    """Issue 9: the role renewed a license its owner suspended before resuming it, so the renewal counted from today
+    and threw the paid days away; its check mode failed on a license suspended because it expired, while the real run
+    renewed it; and the check-mode summary and fact ignored the renewal's new expiry."""
+    fields, expected_writes, expiry, words = SUSPENDED[case]
+    emulator = emulator_factory(seed=seed(seeded_license(610, "vm-ams1", addons={NODES: 2, VMS: 35}, status=3, **fields)))
+    inv = inventory(facts_dir, panels=("vm-ams1",))
+
+    run = run_role(emulator, tmp_path, inv, "check", check=True)
+    assert run.rc == 0, run.describe()
+    assert writes(take_log(emulator)) == []
+    predicted = run.license_fact("vm-ams1")
+    assert (predicted["status"], predicted["expiredate"]) == ("active", expiry)
+    assert run.summary("vm-ams1").startswith(
+        'vm-ams1: license 610 vmmanager6 active "vm-ams1" nodes=2, vms=35 expires %s (%d days); would change: %s, '
+        % (expiry, predicted["days_left"], words))
+
+    run = run_role(emulator, tmp_path, inv, "real")
+    assert run.rc == 0, run.describe()
+    assert writes(take_log(emulator)) == expected_writes
+    license_now = licenses_by_comment(emulator)["vm-ams1"]
+    assert (license_now["status"], license_now["expiredate"]) == (2, expiry)
+    assert run.license_fact("vm-ams1")["expiredate"] == expiry
+    assert "changed: %s, license id 610 kept in" % words in run.summary("vm-ams1")
+
+
+def test_a_stored_id_that_no_longer_exists_fails_and_orders_nothing(emulator_factory, tmp_path, facts_dir):
+    # vm-fra1 keeps an id that is not in the account; vm-ams1 the id of a license deleted since (another, live license
+    # now carries its comment).
+    emulator = emulator_factory(seed=seed(seeded_license(700, "vm-fra1", addons={NODES: 3, VMS: 120}),
+                                          seeded_license(701, "vm-ams1", status=4, expiredate="2026-11-01"),
+                                          seeded_license(702, "vm-ams1", addons={NODES: 2, VMS: 35})))
+    stale, deleted = fact_file(facts_dir, "vm-fra1"), fact_file(facts_dir, "vm-ams1")
+    for path, license_id, host in ((stale, 999999, "vm-fra1"), (deleted, 701, "vm-ams1")):
+        path.parent.mkdir()
+        path.write_text(json.dumps({"id": license_id, "product": "vmmanager6", "comment": host}), encoding="utf-8")
+    inv = inventory(facts_dir, panels=("vm-fra1", "vm-ams1"))
+
+    # Both problems are found before any write, and both hosts fail; each is told where its id came from.
+    run = run_role(emulator, tmp_path, inv, "stale")
     assert run.rc != 0
-    message = run.failures()["vm-fra1"]
-    assert "License id 999999 (from %s on vm-fra1) was not found" % stale in message
-    assert "Nothing is ordered by guess" in message
-    assert "remove %s from vm-fra1 and rerun" % stale in message
+    failures = run.failures()
+    assert set(failures) == {"vm-fra1", "vm-ams1"}
+    for message in failures.values():
+        assert message.startswith("2 of 2 licenses cannot be planned; nothing was written: ")
+        assert "licenses[0] (vm-fra1): license id 999999 was not found in the account of this api_user" in message
+        assert "licenses[1] (vm-ams1): license 701 is deleted and cannot be brought back" in message
+    assert "The license id 999999 of vm-fra1 comes from %s on vm-fra1" % stale in failures["vm-fra1"]
+    assert "remove %s from vm-fra1 and rerun" % stale in failures["vm-fra1"]
+    assert "The license id 701 of vm-ams1 comes from %s on vm-ams1" % deleted in failures["vm-ams1"]
+    assert "999999 of vm-fra1 comes from" not in failures["vm-ams1"]
     assert writes(take_log(emulator)) == []
 
-    # The documented recovery: remove the fact file; the license is found again by its comment, nothing is bought.
-    # (Credentials from module_defaults this time: they win over a wrong password in the environment.)
+    # The documented recovery: remove the fact files; the licenses are found again by their comments, nothing is
+    # bought. (Credentials from module_defaults this time: they win over a wrong password in the environment.)
     stale.unlink()
-    run = run_role(emulator, tmp_path, inventory(facts_dir, panels=("vm-fra1",)), "recovered", play=PLAY_WITH_MODULE_DEFAULTS,
+    deleted.unlink()
+    run = run_role(emulator, tmp_path, inv, "recovered", play=PLAY_WITH_MODULE_DEFAULTS,
                    env={"BILLMGR_API_USER": "nobody", "BILLMGR_API_PASSWORD": "wrong"})
     assert run.rc == 0, run.describe()
     log = take_log(emulator)
     assert writes(log) == [] and set(entry["user"] for entry in log) == {"demo"}
-    assert json.loads(stale.read_text(encoding="utf-8"))["id"] == 700
+    assert (stored_id(facts_dir, "vm-fra1"), stored_id(facts_dir, "vm-ams1")) == (700, 702)
 
 
 BAD_INPUT = {
@@ -330,6 +425,15 @@ BAD_INPUT = {
     "missing-hostvar": ({"panel_license_product": "vmmanager6", "panel_license_vms_hostvar": "planned_ram",
                          "panel_license_vms_group": "fra1_nodes"},
                         "panel_license_vms: planned_ram not set on host(s) fra1-node1, fra1-node2, fra1-node3"),
+    # Issue 9: these passed the role's checks.
+    "renew-max-periods-zero": ({"panel_license_product": "vmmanager6", "panel_license_renew_max_periods": 0},
+                               "panel_license_renew_max_periods must be a whole number >= 1, got 0"),
+    "renew-min-days-negative": ({"panel_license_product": "vmmanager6", "panel_license_renew_min_days_left": -1},
+                                "panel_license_renew_min_days_left must be a whole number >= 0, got -1"),
+    "max-orders-negative": ({"panel_license_product": "vmmanager6", "panel_license_max_orders": -1},
+                            "panel_license_max_orders must be a whole number >= 0, got -1"),
+    "max-renewals-null": ({"panel_license_product": "vmmanager6", "panel_license_max_renewals": None},
+                          "argument 'panel_license_max_renewals' is of type NoneType"),
 }
 
 
@@ -348,3 +452,126 @@ def test_bad_input_fails_before_any_request_and_says_what_to_fix(emulator_factor
         assert message in failures[host], "%s: %r not in %r" % (host, message, failures[host])
     assert take_log(emulator) == []
     assert not list(facts_dir.iterdir())
+    assert not [r for r in run.tasks if r["action"] == "ispsystem.billmanager.isp_licenses"]
+
+
+def test_one_bad_host_does_not_stop_the_others_before_the_api(emulator_factory, tmp_path, facts_dir):
+    """A host whose variables are wrong fails alone; the others are licensed in the one task."""
+    emulator = emulator_factory(seed=seed())
+    inv = inventory(facts_dir, panels=("vm-fra1", "vm-ams1"),
+                    panel_vars={"vm-ams1": {"panel_license_renew_max_periods": 0}})
+    run = run_role(emulator, tmp_path, inv, "one-bad")
+    assert run.rc != 0
+    assert set(run.failures()) == {"vm-ams1"}
+    assert [item["name"] for item in run.fleet()["results"]] == ["vm-fra1"]
+    assert [func for func, _params in writes(take_log(emulator))] == ["platform.order.param"]
+    assert set(licenses_by_comment(emulator)) == {"vm-fra1"}
+
+
+def test_spend_limits_refuse_before_any_write(emulator_factory, tmp_path, facts_dir):
+    emulator = emulator_factory(seed=seed(seeded_license(630, "vm-fra1", addons={NODES: 3, VMS: 120}, expiredate="2026-12-01"),
+                                          seeded_license(631, "vm-ams1", addons={NODES: 2, VMS: 35}, expiredate="2026-12-03")))
+
+    # Three new licenses, and the default panel_license_max_orders of 1: every host fails, nothing is bought.
+    inv = inventory(facts_dir, panels=("vm-new1", "vm-new2", "vm-new3"),
+                    panel_vars=dict(("vm-new%d" % i, {"panel_license_product": "vmmanager6"}) for i in (1, 2, 3)))
+    run = run_role(emulator, tmp_path, inv, "max-orders")
+    assert run.rc != 0
+    failures = run.failures()
+    assert set(failures) == {"vm-new1", "vm-new2", "vm-new3"}
+    for message in failures.values():
+        assert "the plan orders 3 license(s), more than panel_license_max_orders=1; nothing was written" in message
+        assert "licenses[2] (vm-new3) 55163 comment 'vm-new3'" in message
+        assert "Raise panel_license_max_orders if these orders are meant" in message
+    assert writes(take_log(emulator)) == []
+    assert not list(facts_dir.iterdir())
+
+    # Two renewals due, and panel_license_max_renewals 1: refused the same way.
+    inv = inventory(facts_dir, panels=("vm-fra1", "vm-ams1"))
+    run = run_role(emulator, tmp_path, inv, "max-renewals", extra_vars={"panel_license_max_renewals": 1})
+    assert run.rc != 0
+    message = run.failures()["vm-ams1"]
+    assert "the plan buys 2 renewal period(s), more than panel_license_max_renewals=1; nothing was written" in message
+    assert "licenses[0] (vm-fra1) license 630 1 x 1 month(s); licenses[1] (vm-ams1) license 631 1 x 1 month(s)" in message
+    assert writes(take_log(emulator)) == []
+    assert [item["expiredate"] for item in emulator.snapshot()["licenses"]] == ["2026-12-01", "2026-12-03"]
+
+    # The limits are fleet-wide: hosts of one batch with different values fail before any request.
+    inv = inventory(facts_dir, panels=("vm-fra1", "vm-ams1", "dci-fra"),
+                    panel_vars={"vm-fra1": {"panel_license_max_orders": 3}})
+    run = run_role(emulator, tmp_path, inv, "different-limits")
+    assert run.rc != 0
+    failures = run.failures()
+    assert set(failures) == {"vm-fra1", "vm-ams1", "dci-fra"}
+    assert "panel_license_max_orders is 3 on vm-fra1; 1 on vm-ams1, dci-fra." in failures["dci-fra"]
+    assert take_log(emulator) == []
+
+
+def test_a_failed_license_fails_its_host_only_and_the_others_are_reported(emulator_factory, tmp_path, facts_dir):
+    # vm-fra1's license costs 37.00 a month, vm-ams1's 23.50: the balance pays the first order only.
+    emulator = emulator_factory(seed=seed(balance="40.00"))
+    inv = inventory(facts_dir)
+
+    run = run_role(emulator, tmp_path, inv, "short-of-money", extra_vars=ORDER_ALL_THREE)
+    assert run.rc != 0
+    failures = run.failures()
+    assert set(failures) == {"vm-ams1", "dci-fra"}
+    assert "Insufficient funds: the balance is 3.00 EUR, the cost is 23.50 EUR" in failures["vm-ams1"]
+    assert "(calls sent: platform.order.param: refused)" in failures["vm-ams1"]
+    assert failures["dci-fra"].startswith("The license of dci-fra was not tried: the run stopped at an earlier failure.")
+    # vm-fra1 is licensed and reported, its id kept; the others have no license and no fact file.
+    assert [func for func, _params in writes(take_log(emulator))] == ["platform.order.param"] * 2
+    new_id = licenses_by_comment(emulator)["vm-fra1"]["id"]
+    assert stored_id(facts_dir, "vm-fra1") == new_id
+    assert "changed: ordered, license id %s kept in" % new_id in run.summary("vm-fra1")
+    assert set(licenses_by_comment(emulator)) == {"vm-fra1"}
+    assert not fact_file(facts_dir, "vm-ams1").exists() and not fact_file(facts_dir, "dci-fra").exists()
+
+    # Money added: the rerun orders the two others and leaves vm-fra1 as it is.
+    emulator.set_balance("demo", "100.00")
+    run = run_role(emulator, tmp_path, inv, "paid", extra_vars=ORDER_ALL_THREE)
+    assert run.rc == 0, run.describe()
+    assert [func for func, _params in writes(take_log(emulator))] == ["platform.order.param"] * 2
+    assert run.summary("vm-fra1").endswith("; no change")
+    assert set(licenses_by_comment(emulator)) == {"vm-fra1", "vm-ams1", "dci-fra"}
+
+
+FLEET = 30
+
+
+def fleet_inventory(facts_dir: Path):
+    inv = inventory(facts_dir, panels=())
+    inv["all"]["children"]["panels"]["hosts"] = dict(
+        ("vm-%02d" % number, {"panel_license_product": "vmmanager6", "panel_license_nodes": 1 + number % 3,
+                              "panel_license_vms": 10 * number}) for number in range(1, FLEET + 1))
+    return inv
+
+
+def test_a_fleet_is_one_list_read_not_one_per_host(emulator_factory, tmp_path, facts_dir):
+    """Issue 10: the role on many panel hosts makes O(hosts) requests in total, never one account listing per host.
+    (A server whose list shows the addon values makes the no-op run one request: the module's unit tests show it.)"""
+    emulator = emulator_factory(seed=seed(balance="10000.00"))
+    inv = fleet_inventory(facts_dir)
+    fast = {"ANSIBLE_FORKS": "10"}
+
+    # First run: one list (the order gate), the orders, one list after them, one read of each new license.
+    run = run_role(emulator, tmp_path, inv, "order", extra_vars={"panel_license_max_orders": FLEET}, env=fast)
+    assert run.rc == 0, run.describe()
+    log = take_log(emulator)
+    assert [func for func, _params in writes(log)] == ["platform.order.param"] * FLEET
+    assert [read for read in reads(log) if read[0] == "platform"] == [("platform", "1"), ("platform", "1")]
+    assert len([read for read in reads(log) if read[0] == "platform.edit"]) == FLEET
+    assert len(log) == 2 * FLEET + 2
+    assert run.fleet()["api_requests"] == len(log)
+
+    # No-op rerun, every license known by its stored id: one page of the list, and one read of each license for its
+    # addon values (this server's list does not show them). No write.
+    run = run_role(emulator, tmp_path, inv, "rerun", env=fast)
+    assert run.rc == 0, run.describe()
+    log = take_log(emulator)
+    assert writes(log) == []
+    assert [read for read in reads(log) if read[0] == "platform"] == [("platform", "1")]
+    assert sorted(read for read in reads(log) if read[0] == "platform.edit") == sorted(
+        ("platform.edit", "%s" % stored_id(facts_dir, "vm-%02d" % number)) for number in range(1, FLEET + 1))
+    assert len(log) == FLEET + 1
+    assert run.changed_tasks() == []

@@ -2,7 +2,7 @@
 # Copyright (c) 2026, ispsystem.billmanager contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The sizing and summary filters of the panel_license role: pure functions, exact numbers, clear errors."""
+"""The sizing filter of the panel_license role: pure arithmetic, exact numbers, clear errors, the catalogue's addons."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.ispsystem.billmanager.plugins.filter.panel_license_sizing import (
-    FilterModule, apply_headroom, count_hosts, describe_calls, parse_count, parse_percent, parse_step, plan_sizing,
-    round_up, size_count, sum_per_host, summary_line,
+    FilterModule, apply_headroom, count_hosts, parse_count, parse_percent, parse_step, plan_sizing, round_up, size_count,
+    sum_per_host,
 )
+from ansible_collections.ispsystem.billmanager.plugins.module_utils import catalogue
 
 
 def vm(**addons):
@@ -26,13 +27,13 @@ def dci(**addons):
     return {'product': 'dcimanager6', 'addons': addons}
 
 
-def sized(request, current=None, allow_shrink=False):
-    return plan_sizing(request, current, allow_shrink)['addons']
+def sized(request):
+    return plan_sizing(request)['addons']
 
 
-def error_of(request, current=None, allow_shrink=False):
+def error_of(request):
     with pytest.raises(AnsibleFilterError) as raised:
-        plan_sizing(request, current, allow_shrink)
+        plan_sizing(request)
     return str(raised.value)
 
 
@@ -105,7 +106,7 @@ def test_nodes_from_a_group_and_vms_from_a_planned_count():
     assert result['addons'] == {'nodes': 3, 'vms': 150}
     nodes, vms = result['details']
     assert nodes == {'addon': 'nodes', 'key': 'nodes', 'source': '3 hosts in fra1_nodes', 'counted': 3, 'sized': 3,
-                     'current': None, 'wanted': 3, 'notes': []}
+                     'notes': []}
     assert vms['source'] == 'planned 120' and vms['sized'] == 150
 
 
@@ -127,29 +128,15 @@ def test_minimum_and_maximum():
     assert sized(vm(vms={'count': 900, 'headroom_percent': 20, 'max': 1000})) == {'vms': 1000}
 
 
-def test_never_shrinks_below_the_current_value_unless_allowed():
-    request = vm(nodes={'hosts': ['n1', 'n2']}, vms={'count': 50})
-    current = {'nodes': 3, 'vms': 40}
-    result = plan_sizing(request, current)
-    assert result['addons'] == {'nodes': 3, 'vms': 50}
-    assert result['details'][0]['notes'] == ['kept at the current 3 (no shrinking unless allow_shrink)']
-    assert sized(request, current, allow_shrink=True) == {'nodes': 2, 'vms': 50}
-    assert plan_sizing(request, current, True)['details'][0]['notes'] == ['shrinks from 3']
+def test_the_minimum_and_the_maximum_are_noted():
+    result = plan_sizing(vm(nodes={'hosts': [], 'group': 'g', 'min': 1}, vms={'count': 900, 'max': 500}))
+    assert [(detail['addon'], detail['notes']) for detail in result['details']] == [
+        ('nodes', ['raised to the minimum 1']), ('vms', ['capped at the maximum 500'])]
 
 
-def test_grows_above_the_current_value():
-    assert sized(vm(nodes={'count': 4}), {'nodes': 3, 'vms': 10}) == {'nodes': 4}
-
-
-def test_the_maximum_does_not_shrink_either():
-    assert sized(vm(nodes={'count': 10, 'max': 5}), {'nodes': 8}) == {'nodes': 8}
-    assert sized(vm(nodes={'count': 10, 'max': 5}), {'nodes': 8}, True) == {'nodes': 5}
-
-
-def test_current_addons_may_be_unknown_or_strings():
-    assert sized(vm(nodes={'count': 2}), None) == {'nodes': 2}
-    assert sized(vm(nodes={'count': 2}), {'nodes': None}) == {'nodes': 2}
-    assert sized(vm(nodes={'count': 2}), {'nodes': '5'}) == {'nodes': 5}
+def test_the_current_values_of_a_license_are_not_the_filters_business():
+    # Never lowering a license is the modules' allow_shrink; the filter reports its arithmetic only.
+    assert set(plan_sizing(vm(nodes={'count': 2}))['details'][0]) == {'addon', 'key', 'source', 'counted', 'sized', 'notes'}
 
 
 # --- DCImanager 6 ---------------------------------------------------------------------------------
@@ -157,7 +144,7 @@ def test_current_addons_may_be_unknown_or_strings():
 def test_dcimanager_units_are_keyed_by_the_given_addon_id():
     result = plan_sizing(dci(units={'hosts': ['s%s' % i for i in range(12)], 'addon_id': 55171, 'step': 5}))
     assert result['addons'] == {'55171': 15}
-    assert sized(dci(units={'count': 10, 'addon_id': '55171'}), {'55171': 20}) == {'55171': 20}
+    assert sized(dci(units={'count': 10, 'addon_id': '55171'})) == {'55171': 10}
 
 
 def test_dcimanager_sizing_without_the_addon_id_says_what_to_set():
@@ -204,79 +191,21 @@ def test_labels_name_the_role_variables():
     assert error_of(spec(count='x')).startswith("panel_license_vms must be a whole number >= 0, got 'x'")
 
 
-def test_bad_current_and_allow_shrink():
-    assert 'current must be the addons dictionary' in error_of(vm(nodes={'count': 1}), current=[3])
-    assert 'current addon nodes must be a whole number' in error_of(vm(nodes={'count': 1}), current={'nodes': 'x'})
-    assert 'allow_shrink must be true or false' in error_of(vm(nodes={'count': 1}), allow_shrink='yes')
+# --- the product catalogue ------------------------------------------------------------------------
+
+def test_products_and_addons_come_from_the_catalogue(monkeypatch):
+    """Which product sizes which addon, and whether its id is published, is the catalogue's; the filter has no table."""
+    for product, spec in catalogue.PRODUCTS.items():
+        for name, addon_id in spec['addons'].items():
+            request = {'product': product, 'addons': {name: {'count': 4, 'addon_id': None if addon_id else 777}}}
+            assert sized(request) == {name if addon_id else '777': 4}
+    products = dict(catalogue.PRODUCTS, ispmanager6={'pricelist': 1, 'name': 'ISPmanager 6', 'addons': {'sites': 2}})
+    monkeypatch.setattr('ansible_collections.ispsystem.billmanager.plugins.filter.panel_license_sizing.PRODUCTS', products)
+    assert sized({'product': 'ispmanager6', 'addons': {'sites': {'count': 3}}}) == {'sites': 3}
+    assert 'product must be one of dcimanager6, ispmanager6, vmmanager6' in error_of({'product': 'other'})
 
 
-# --- summary ----------------------------------------------------------------------------------------
-
-LICENSE = {'id': 1001, 'product': 'vmmanager6', 'status': 'active', 'addons': {'nodes': 4, 'vms': 150},
-           'expiredate': '2026-12-27', 'days_left': 30}
-BEFORE = dict(LICENSE, addons={'nodes': 3, 'vms': 150})
-
-
-def test_describe_calls():
-    calls = [{'func': 'service.prolong', 'params': {'elid': 1001, 'period': 1}},
-             {'func': 'platform.resume', 'params': {'elid': 1001}},
-             {'func': 'platform.edit', 'params': {'elid': 1001, 'addon_55165': 4, 'comment': 'x', 'sok': 'ok'}}]
-    assert describe_calls(calls, BEFORE, 'vmmanager6') == ['renewed 1 period', 'resumed', 'nodes 3->4', "comment set to 'x'"]
-    assert describe_calls([{'func': 'platform.edit', 'params': {'addon_55171': 30}}], {'addons': {'55171': 20}},
-                          'dcimanager6') == ['55171 20->30']
-    assert describe_calls([{'func': 'platform.edit', 'params': {'addon_55171': 30}}], {'addons': {'55171': 20}},
-                          'dcimanager6', {55171: 'units'}) == ['units 20->30']
-    assert describe_calls([{'func': 'platform.order.param', 'params': {}}]) == ['ordered']
-    assert describe_calls([{'func': 'platform.delete'}, {'func': 'other.func'}]) == ['deleted', 'other.func']
-    assert describe_calls(None) == []
-
-
-def test_summary_of_an_unchanged_license():
-    line = summary_line({'host': 'vm-fra1', 'before': LICENSE, 'license': LICENSE, 'calls': []})
-    assert line == 'vm-fra1: license 1001 vmmanager6 active, nodes=4 vms=150, expires 2026-12-27 (30 days left); no change'
-
-
-def test_summary_of_a_resize_with_notes_and_fact():
-    line = summary_line({'host': 'vm-fra1', 'before': BEFORE, 'license': LICENSE,
-                         'calls': [{'func': 'platform.edit', 'params': {'elid': 1001, 'addon_55165': 4}}],
-                         'fact': 'license id 1001 kept in /f', 'notes': ['vms: kept at the current 150']})
-    assert line.endswith('; changed: nodes 3->4, license id 1001 kept in /f; note: vms: kept at the current 150')
-
-
-def test_summary_in_check_mode_of_a_new_license():
-    predicted = dict(LICENSE, id=None)
-    line = summary_line({'host': 'h', 'before': None, 'license': predicted, 'check_mode': True,
-                         'calls': [{'func': 'platform.order.param', 'params': {}}]})
-    assert line == ('h: license (new) vmmanager6 active, nodes=4 vms=150, expires 2026-12-27 (30 days left); '
-                    'would change: ordered (check mode, nothing written)')
-
-
-def test_summary_without_a_license():
-    assert summary_line({'host': 'h', 'product': 'vmmanager6'}) == 'h: no license; no change'
-    deleted = dict(LICENSE, status='deleted')
-    assert summary_line({'host': 'h', 'before': LICENSE, 'license': deleted,
-                         'calls': [{'func': 'platform.delete', 'params': {'elid': 1001}}]}).endswith(
-        'vmmanager6 deleted, nodes=4 vms=150, expires 2026-12-27 (30 days left); changed: deleted')
-    assert summary_line({'host': 'h', 'before': deleted, 'license': None}) == 'h: license 1001 vmmanager6 deleted; no change'
-    no_expiry = dict(LICENSE, expiredate=None, addons=None)
-    assert 'no addons shown, expiry not known yet' in summary_line({'host': 'h', 'license': no_expiry})
-    with pytest.raises(AnsibleFilterError, match='panel_license_summary expects a dictionary'):
-        summary_line('x')
-
-
-def test_summary_names_unpublished_addons():
-    dci_license = {'id': 103, 'product': 'dcimanager6', 'status': 'active', 'addons': {'55171': 30},
-                   'expiredate': '2027-03-15', 'days_left': 108}
-    line = summary_line({'host': 'dci-fra', 'before': dict(dci_license, addons={'55171': 20}), 'license': dci_license,
-                         'addon_names': {'55171': 'units'},
-                         'calls': [{'func': 'platform.edit', 'params': {'elid': 103, 'addon_55171': 30}}]})
-    assert line == 'dci-fra: license 103 dcimanager6 active, units=30, expires 2027-03-15 (108 days left); changed: units 20->30'
-    with pytest.raises(AnsibleFilterError, match='addon_names must be a dictionary'):
-        summary_line({'host': 'h', 'addon_names': ['units']})
-
-
-def test_filter_module_exposes_both_filters():
+def test_filter_module_exposes_the_sizing_filter_only():
     filters = FilterModule().filters()
-    assert set(filters) == {'panel_license_sizing', 'panel_license_summary'}
+    assert set(filters) == {'panel_license_sizing'}
     assert filters['panel_license_sizing'](vm(nodes={'count': 2}))['addons'] == {'nodes': 2}
-    assert filters['panel_license_summary']({'host': 'h'}) == 'h: no license; no change'
