@@ -51,7 +51,8 @@ class Fleet:
         self.check_mode = check_mode
         self.account = Account(client)
         self.wanted = []
-        self.planned = []
+        self.planned = []  # the Planned of every wanted license that could be planned, in the order of the list
+        self._planned_at = {}  # index in the list -> its Planned
         self.writing = False
 
     # -- planning ---------------------------------------------------------------------------------------------
@@ -75,7 +76,8 @@ class Fleet:
                 continue
             current = found[index]
             try:
-                self.planned.append(plan_wanted(wanted, current, today))
+                self._planned_at[index] = plan_wanted(wanted, current, today)
+                self.planned.append(self._planned_at[index])
             except InvalidOptionError as exc:
                 problems.append(_prefixed(wanted, exc))
         if problems:
@@ -182,7 +184,7 @@ class Fleet:
         return bool(planned.plan) if self.check_mode else planned.plan.may_have_written
 
     def _result(self, index, wanted):
-        planned = self.planned[index] if index < len(self.planned) else None
+        planned = self._planned_at.get(index)
         if planned is None:
             return {'name': wanted.label, 'id': wanted.id, 'outcome': 'planned', 'changed': False, 'before': None,
                     'after': None, 'calls': [], 'notes': []}

@@ -179,6 +179,11 @@ def test_every_planning_problem_is_listed_and_nothing_is_written(monkeypatch):
     assert 'licenses[0] (999): license id 999 was not found' in message
     assert 'licenses[2] (103): license 103 is a dcimanager6 license, not vmmanager6' in message
     assert "licenses[3] (nobody): no license matches comment 'nobody'; state=suspended never orders one" in message
+    # Each result is the one of its own entry (they were shifted when an entry before them could not be planned).
+    assert [(item['name'], item['id'], item['outcome']) for item in result['results']] == [
+        ('license 999', 999, 'planned'), ('web-1', 101, 'planned'), ('license 103', 103, 'planned'), ('nobody', None, 'planned')]
+    assert result['results'][1]['calls'] == [{'func': 'platform.suspend', 'params': {'elid': 101}}]
+    assert result['results'][0]['calls'] == []
 
 
 @pytest.mark.parametrize('licenses, fragment', [
