@@ -518,9 +518,10 @@ def test_a_failed_license_fails_its_host_only_and_the_others_are_reported(emulat
     assert set(failures) == {"vm-ams1", "dci-fra"}
     assert "Insufficient funds: the balance is 3.00 EUR, the cost is 23.50 EUR" in failures["vm-ams1"]
     assert "(calls sent: platform.order.param: refused)" in failures["vm-ams1"]
-    assert failures["dci-fra"].startswith("The license of dci-fra was not tried: the run stopped at an earlier failure.")
+    # A refusal of the API fails that license alone: dci-fra's order is still tried (and refused too).
+    assert "Insufficient funds: the balance is 3.00 EUR" in failures["dci-fra"]
     # vm-fra1 is licensed and reported, its id kept; the others have no license and no fact file.
-    assert [func for func, _params in writes(take_log(emulator))] == ["platform.order.param"] * 2
+    assert [func for func, _params in writes(take_log(emulator))] == ["platform.order.param"] * 3
     new_id = licenses_by_comment(emulator)["vm-fra1"]["id"]
     assert stored_id(facts_dir, "vm-fra1") == new_id
     assert "changed: ordered, license id %s kept in" % new_id in run.summary("vm-fra1")
@@ -534,6 +535,21 @@ def test_a_failed_license_fails_its_host_only_and_the_others_are_reported(emulat
     assert [func for func, _params in writes(take_log(emulator))] == ["platform.order.param"] * 2
     assert run.summary("vm-fra1").endswith("; no change")
     assert set(licenses_by_comment(emulator)) == {"vm-fra1", "vm-ams1", "dci-fra"}
+
+
+def test_a_lost_answer_stops_the_batch_and_the_later_hosts_say_they_were_not_tried(emulator_factory, tmp_path, facts_dir):
+    """Not a refusal: the server did not answer the first order. Nothing more is sent; every host fails, saying why."""
+    emulator = emulator_factory(seed=seed())
+    emulator.add_fault(func="platform.order.param", kind="reset")
+    run = run_role(emulator, tmp_path, inventory(facts_dir), "lost", extra_vars=ORDER_ALL_THREE,
+                   env={"BILLMGR_CONFIRM_TIMEOUT": "1"})
+    assert run.rc != 0
+    failures = run.failures()
+    assert set(failures) == {"vm-fra1", "vm-ams1", "dci-fra"}
+    assert "(calls sent: platform.order.param: unknown)" in failures["vm-fra1"]
+    assert failures["vm-ams1"].startswith("The license of vm-ams1 was not tried")
+    assert failures["dci-fra"].startswith("The license of dci-fra was not tried")
+    assert [func for func, _params in writes(take_log(emulator))] == ["platform.order.param"]
 
 
 FLEET = 30
