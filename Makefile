@@ -112,8 +112,10 @@ units: venv
 	$(PYTEST) tests/unit
 
 # The playbooks use the laid-out collection (ANSIBLE_COLLECTIONS_PATH=build, see tests/integration/playbook_runner.py).
+# Two workers (pytest-xdist): every test has its own emulator, port and temporary directories.
+INTEGRATION_WORKERS ?= 2
 integration: venv collection
-	ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(PYTEST) tests/integration
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(PYTEST) -n $(INTEGRATION_WORKERS) tests/integration
 
 # The whole collection (what .ansible-lint excludes is generated or not ours), production profile, no warnings
 # (.ansible-lint: strict); then yamllint with .yamllint on every YAML file git knows.
