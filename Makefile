@@ -5,18 +5,25 @@
 # Build and test entry points of the ispsystem.billmanager collection.
 # Everything is installed by these recipes (a fresh clone needs only python3.11, git and make).
 #
-#   make venv         .venv with requirements.txt + test-requirements.txt (idempotent, stamp file)
-#   make collection   build/ansible_collections/ispsystem/billmanager = copy of the tracked + untracked-not-ignored files
-#   make sanity       ansible-test sanity in the laid-out collection (its "changelog" test lints changelogs/)
-#   make lint         ansible-lint (production profile) on the role and the example playbooks
-#   make units        pytest tests/unit
-#   make integration  pytest tests/integration (playbooks against the emulator)
-#   make bench        tests/performance, account of 1,000: API requests per task (checked), wall time vs ping (reported)
-#   make bench-role   tests/performance: the role panel_license on 200 panel hosts (first run and rerun; long)
-#   make bench-large  tests/performance: account of 10,000, and the whole loop of isp_license over 1,000 (long)
-#   make test         sanity, units, integration (in that order)
-#   make demo         docs/demo/demo.yml against a local emulator
-#   make clean        remove build/ and the venv
+#   make venv           .venv with requirements.txt + test-requirements.txt (idempotent, stamp file)
+#   make collection     build/ansible_collections/ispsystem/billmanager = copy of the tracked + untracked-not-ignored files
+#   make sanity         ansible-test sanity in the laid-out collection (its "changelog" test lints changelogs/)
+#   make lint           ansible-lint (production profile) and yamllint on the whole collection
+#   make units          pytest tests/unit
+#   make integration    pytest tests/integration (playbooks and ansible-runner jobs against the emulator)
+#   make tarball        build/release/ispsystem-billmanager-VERSION.tar.gz (ansible-galaxy collection build)
+#   make release-check  the tarball through galaxy-importer (certification settings), antsibull-docs and
+#                       antsibull-changelog lint, ansible-doc (2.19) of the installed tarball, ansible-builder create (ee/)
+#   make docs           the docsite (antsibull-docs + Sphinx, offline) in build/docs
+#   make changelog      (re)write the release of galaxy.yml's version: changelogs/changelog.yaml and CHANGELOG.rst
+#   make matrix-units   unit tests on the oldest and the newest ansible-core (venvs .venv-core<version>)
+#   make matrix         ansible-doc and sanity on the oldest and the newest ansible-core, integration on the newest
+#   make bench          tests/performance, account of 1,000: API requests per task (checked), wall time vs ping (reported)
+#   make bench-role     tests/performance: the role panel_license on 200 panel hosts (first run and rerun; long)
+#   make bench-large    tests/performance: account of 10,000, and the whole loop of isp_license over 1,000 (long)
+#   make test           sanity, lint, units, matrix-units, integration, release-check, docs (in that order)
+#   make demo           docs/demo/demo.yml against a local emulator
+#   make clean          remove build/ and the venvs
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -41,7 +48,25 @@ GET_PIP_CACHE_DIR := $(HOME)/.ansible/test/cache
 
 PYTEST := $(VENV_BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: venv collection ansible-test-get-pip sanity lint units integration test demo clean bench bench-role bench-large
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+RELEASE_DIR := $(BUILD_DIR)/release
+TARBALL := $(RELEASE_DIR)/ispsystem-billmanager-$(VERSION).tar.gz
+
+# The version matrix. The main venv has ansible-core 2.19 (test-requirements.txt); the oldest supported release
+# (requires_ansible in meta/runtime.yml) and the newest one get venvs of their own, each with a Python that
+# ansible-core release supports as controller Python, taken from pyenv (~/.pyenv/versions/X.Y.*) or PATH.
+CORE_OLDEST := 2.16
+CORE_NEWEST := 2.21
+MATRIX_CORES := $(CORE_OLDEST) $(CORE_NEWEST)
+PYTHON_FOR_CORE_2.16 := 3.11
+PYTHON_FOR_CORE_2.21 := 3.12
+PYENV_ROOT ?= $(HOME)/.pyenv
+# $(call python_bin,3.12): the newest pyenv 3.12.x, else python3.12 on PATH
+python_bin = $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/$(1).*/bin/python$(1)))),python$(1))
+MATRIX_VENV = $(CURDIR)/.venv-core$(1)
+
+.PHONY: venv collection ansible-test-get-pip sanity lint units integration test demo clean bench bench-role bench-large \
+        tarball release-check docs changelog matrix matrix-units matrix-doc matrix-sanity matrix-integration
 
 venv: $(VENV_STAMP)
 
@@ -60,9 +85,11 @@ collection:
 	@echo "laid out $$(find $(COLLECTION_DIR) -type f | wc -l) files in $(COLLECTION_DIR)"
 
 # Copies the stand-in only when ansible-test's cached get-pip script is absent (never overwrites it).
+# ANSIBLE_TEST_VENV: the venv whose ansible-test will run (each ansible-core release pins its own pip version).
+ANSIBLE_TEST_VENV ?= $(VENV)
 ansible-test-get-pip: venv
 	@pip_version=$$(sed -n "s/^ *pip='\([0-9.]*\)',$$/\1/p" \
-	    "$$($(VENV_BIN)/python -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_internal/python_requirements.py" | head -n 1); \
+	    "$$($(ANSIBLE_TEST_VENV)/bin/python -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_internal/python_requirements.py" | head -n 1); \
 	if [ -z "$$pip_version" ]; then echo "ERROR: cannot tell which pip version ansible-test bootstraps" >&2; exit 1; fi; \
 	cache="$(GET_PIP_CACHE_DIR)/get_pip_$${pip_version//./_}.py"; \
 	if [ -f "$$cache" ]; then echo "ansible-test get-pip script present: $$cache"; exit 0; fi; \
@@ -87,13 +114,16 @@ units: venv
 	$(PYTEST) tests/unit
 
 # The playbooks use the laid-out collection (ANSIBLE_COLLECTIONS_PATH=build, see tests/integration/playbook_runner.py).
+# Two workers (pytest-xdist): every test has its own emulator, port and temporary directories.
+INTEGRATION_WORKERS ?= 2
 integration: venv collection
-	ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(PYTEST) tests/integration
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(PYTEST) -n $(INTEGRATION_WORKERS) tests/integration
 
-# ansible-lint, production profile, on the role and the example playbooks.
+# The whole collection (what .ansible-lint excludes is generated or not ours), production profile, no warnings
+# (.ansible-lint: strict); then yamllint with .yamllint on every YAML file git knows.
 lint: venv collection
-	ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/ansible-lint --offline --profile production \
-	  roles/panel_license docs/panel_license docs/demo
+	PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/ansible-lint --offline
+	git ls-files -z --cached --others --exclude-standard '*.yml' '*.yaml' | xargs -0 $(VENV_BIN)/yamllint --strict
 
 bench: venv collection
 	$(VENV_BIN)/python tests/performance/run_benchmarks.py --suite standard
@@ -104,16 +134,95 @@ bench-role: venv collection
 bench-large: venv collection
 	$(VENV_BIN)/python tests/performance/run_benchmarks.py --suite large
 
-# Sequential on purpose (also under make -j): sanity, lint, then units, then integration.
+# The tarball, built from the laid-out collection (so only files git knows, less galaxy.yml's build_ignore).
+tarball: venv collection
+	rm -rf $(RELEASE_DIR)
+	mkdir -p $(RELEASE_DIR)
+	$(VENV_BIN)/ansible-galaxy collection build --output-path $(RELEASE_DIR) $(COLLECTION_DIR)
+
+# tests/release: galaxy-importer with certification settings, ansible-doc on every plugin and the role of the
+# installed tarball (with each matrix venv that exists too), the links of its README and docs, the
+# ansible-builder context of ee/. PATH: galaxy-importer runs ansible-galaxy, ansible-doc and ansible-lint.
+release-check: venv collection tarball
+	cd $(COLLECTION_DIR) && PATH=$(VENV_BIN):$$PATH $(VENV_BIN)/antsibull-changelog lint
+	cd $(COLLECTION_DIR) && PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/antsibull-docs lint-collection-docs \
+	  --plugin-docs --validate-collection-refs dependent --disallow-unknown-collection-refs .
+	PATH=$(VENV_BIN):$$PATH BILLMGR_RELEASE_TARBALL=$(TARBALL) BILLMGR_ANSIBLE_DOC_BINS=$(VENV_BIN)/ansible-doc \
+	  $(PYTEST) tests/release
+
+# ansible-doc of the oldest and the newest ansible-core on the installed tarball (make matrix).
+matrix-doc: tarball $(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))/.installed)
+	PATH=$(VENV_BIN):$$PATH BILLMGR_RELEASE_TARBALL=$(TARBALL) \
+	  BILLMGR_ANSIBLE_DOC_BINS="$(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))/bin/ansible-doc)" \
+	  $(PYTEST) tests/release/test_ansible_doc.py
+
+# The docsite: antsibull-docs writes the RST of the laid-out collection (plugins, role, docs/docsite), Sphinx
+# builds it without network (no intersphinx: the labels of docs.ansible.com stay unresolved, and are the only
+# warnings tests/release/sphinx_warnings.py lets through).
+DOCS_SRC := $(BUILD_DIR)/docs-src
+docs: venv collection
+	rm -rf $(DOCS_SRC) $(BUILD_DIR)/docs
+	mkdir -p -m 700 $(DOCS_SRC)
+	PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/antsibull-docs sphinx-init \
+	  --use-current --fail-on-error --dest-dir $(DOCS_SRC) --project ispsystem.billmanager \
+	  --title ispsystem.billmanager --copyright 'ispsystem.billmanager contributors' ispsystem.billmanager >/dev/null
+	echo 'intersphinx_mapping = {}  # offline: make docs' >> $(DOCS_SRC)/conf.py
+	mkdir -p -m 700 $(DOCS_SRC)/rst
+	cd $(DOCS_SRC) && PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/antsibull-docs \
+	  --config-file antsibull-docs.cfg collection --cleanup everything --fail-on-error --use-current \
+	  --dest-dir rst ispsystem.billmanager
+	$(VENV_BIN)/sphinx-build -b html -q --keep-going -c $(DOCS_SRC) -w $(DOCS_SRC)/warnings.txt \
+	  $(DOCS_SRC)/rst $(BUILD_DIR)/docs 2>$(DOCS_SRC)/sphinx-stderr.txt || { cat $(DOCS_SRC)/sphinx-stderr.txt; exit 1; }
+	$(VENV_BIN)/python tests/release/sphinx_warnings.py $(DOCS_SRC)/warnings.txt
+	@echo "docsite: $(BUILD_DIR)/docs/index.html"
+
+# Keeps fragments (changelogs/config.yaml: keep_fragments), so it can run again after more fragments or plugins:
+# --update-existing rewrites the release of this version, --reload-plugins --refresh picks up new plugins and
+# edited fragments. Commit changelogs/changelog.yaml and CHANGELOG.rst.
+changelog: venv
+	PATH=$(VENV_BIN):$$PATH $(VENV_BIN)/antsibull-changelog release --version $(VERSION) \
+	  --reload-plugins --refresh --update-existing
+
+# Matrix venvs: requirements.txt, the test libraries, and the ansible-core release of the venv's name.
+$(CURDIR)/.venv-core%/.installed: requirements.txt tests/requirements-matrix.txt
+	test -x $(dir $@)bin/python || $(call python_bin,$(PYTHON_FOR_CORE_$*)) -m venv $(dir $@)
+	$(dir $@)bin/python -m pip install --quiet -r requirements.txt -r tests/requirements-matrix.txt 'ansible-core==$*.*'
+	$(dir $@)bin/python -c 'from ansible.release import __version__; print("ansible-core", __version__)'
+	touch $@
+
+matrix-units: $(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))/.installed)
+	set -e; for core in $(MATRIX_CORES); do \
+	  echo "== unit tests, ansible-core $$core"; \
+	  $(CURDIR)/.venv-core$$core/bin/python -m pytest -p no:cacheprovider -q tests/unit; \
+	done
+
+matrix-sanity: $(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))/.installed) collection
+	set -e; for core in $(MATRIX_CORES); do \
+	  venv=$(CURDIR)/.venv-core$$core; python=$$($$venv/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	  echo "== ansible-test sanity, ansible-core $$core, Python $$python"; \
+	  $(MAKE) --no-print-directory ansible-test-get-pip ANSIBLE_TEST_VENV=$$venv; \
+	  (cd $(COLLECTION_DIR) && PATH=$$venv/bin:$(VENV_BIN):$$PATH ANSIBLE_TEST_CONTENT_ROOT=$(COLLECTION_DIR) \
+	    ansible-test sanity --venv --python $$python --color no); \
+	done
+
+matrix-integration: $(call MATRIX_VENV,$(CORE_NEWEST))/.installed collection
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(call MATRIX_VENV,$(CORE_NEWEST))/bin/python -m pytest -p no:cacheprovider tests/integration
+
+matrix: matrix-units matrix-doc matrix-sanity matrix-integration
+
+# Sequential on purpose (also under make -j). The expensive part of the version matrix is `make matrix`.
 test:
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory units
+	$(MAKE) --no-print-directory matrix-units
 	$(MAKE) --no-print-directory integration
+	$(MAKE) --no-print-directory release-check
+	$(MAKE) --no-print-directory docs
 
 demo: venv collection
 	PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) bash tests/emulator/run-demo.sh
 
 clean:
-	rm -rf $(BUILD_DIR) $(VENV) tests/output
+	rm -rf $(BUILD_DIR) $(VENV) $(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))) tests/output
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

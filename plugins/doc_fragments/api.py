@@ -15,6 +15,7 @@ options:
     description:
       - URL of the BILLmanager API endpoint.
       - If not set, the value of the E(BILLMGR_API_URL) environment variable is used.
+      - An empty value (such as an empty E(BILLMGR_API_URL)) means the default URL.
     type: str
     default: https://api.ispsystem.com/manager/billmgr
   api_user:
@@ -50,6 +51,17 @@ options:
       - If not set, the value of the E(BILLMGR_TIMEOUT) environment variable is used.
     type: int
     default: 30
+  use_proxy:
+    description:
+      - Use the proxy that the environment names for O(api_url), as M(ansible.builtin.uri) does.
+      - The proxy is taken from E(https_proxy) or E(HTTPS_PROXY) (E(http_proxy) for an C(http://) URL, else
+        E(all_proxy)); hosts listed in E(no_proxy) or E(NO_PROXY) are reached directly.
+      - Other settings of the environment (C(~/.netrc) credentials, E(REQUESTS_CA_BUNDLE)) are never used; set
+        O(ca_path) for the CA of a TLS-inspecting proxy.
+      - If V(false), the API is always reached directly.
+      - If not set, the value of the E(BILLMGR_USE_PROXY) environment variable is used.
+    type: bool
+    default: true
 requirements:
   - requests
   - lxml

@@ -26,6 +26,7 @@ AUTH_ARGUMENT_SPEC = dict(
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['BILLMGR_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['BILLMGR_CA_PATH'])),
     timeout=dict(type='int', default=30, fallback=(env_fallback, ['BILLMGR_TIMEOUT'])),
+    use_proxy=dict(type='bool', default=True, fallback=(env_fallback, ['BILLMGR_USE_PROXY'])),
 )
 
 
@@ -65,8 +66,11 @@ def client_from_module(module, transport=None):
     check_requirements(module)
     params = module.params
     if transport is None:
-        transport = RequestsTransport(validate_certs=params['validate_certs'], ca_path=params['ca_path'])
-    return BillmgrClient(params['api_url'], params['api_user'], params['api_password'], transport, timeout=params['timeout'])
+        transport = RequestsTransport(validate_certs=params['validate_certs'], ca_path=params['ca_path'],
+                                      use_proxy=params['use_proxy'])
+    # An empty api_url (an AWX credential whose URL field was left empty injects BILLMGR_API_URL='') means the default.
+    api_url = params['api_url'] or DEFAULT_API_URL
+    return BillmgrClient(api_url, params['api_user'], params['api_password'], transport, timeout=params['timeout'])
 
 
 def fail_from_error(module, client, error, plan=None, **result):

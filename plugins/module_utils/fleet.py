@@ -5,15 +5,15 @@
 """A fleet of wanted licenses (``isp_licenses``): one read, one plan, spend limits, apply in order, report.
 
 The per-license work is the one of ``isp_license`` (reconcile.py); this adds what only a fleet needs: one read
-of the account for everyone, every planning problem reported at once, the spend limits, stopping at the first
-failure, and a result license by license with a summary.
+of the account for everyone, every planning problem reported at once, the spend limits, going on after a license
+the API refused but stopping when the server misbehaves, and a result license by license with a summary.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, AuthError, BillmgrError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
     Account, IdentityError, NotUnderstoodError,
 )
@@ -51,7 +51,8 @@ class Fleet:
         self.check_mode = check_mode
         self.account = Account(client)
         self.wanted = []
-        self.planned = []
+        self.planned = []  # the Planned of every wanted license that could be planned, in the order of the list
+        self._planned_at = {}  # index in the list -> its Planned
         self.writing = False
 
     # -- planning ---------------------------------------------------------------------------------------------
@@ -75,7 +76,8 @@ class Fleet:
                 continue
             current = found[index]
             try:
-                self.planned.append(plan_wanted(wanted, current, today))
+                self._planned_at[index] = plan_wanted(wanted, current, today)
+                self.planned.append(self._planned_at[index])
             except InvalidOptionError as exc:
                 problems.append(_prefixed(wanted, exc))
         if problems:
@@ -110,13 +112,19 @@ class Fleet:
     # -- applying -----------------------------------------------------------------------------------------------
 
     def apply(self):
-        """Apply the plans in the order of the list; stop at the first failure. Orders made are checked in any case."""
+        """Apply the plans in the order of the list. Orders made are checked in any case.
+
+        After the API refused a call of one license (an error answer: nothing was written by that call) the others
+        are still tried; after any other failure (authentication, a lost or unacknowledged answer, a license that
+        does not read back as predicted, an answer not understood) the server is not answering as expected, and the
+        licenses that come later are not tried.
+        """
         params = self.params
         applier = Applier(self.client, self.account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
         self.writing = True
         try:
             for planned in self.planned:
-                if not self._run(planned, applier.apply, planned):
+                if not self._run(planned, applier.apply, planned) and not _refused_alone(planned.error):
                     break
         finally:
             self._check_orders(applier, [planned for planned in self.planned if planned.orders and planned.plan.may_have_written])
@@ -150,7 +158,7 @@ class Fleet:
         return True
 
     def failed(self):
-        """The first license that failed, or None."""
+        """The first license that failed, or None (the others are in the results)."""
         return next((planned for planned in self.planned if planned.outcome == 'failed'), None)
 
     def progress(self):
@@ -182,7 +190,7 @@ class Fleet:
         return bool(planned.plan) if self.check_mode else planned.plan.may_have_written
 
     def _result(self, index, wanted):
-        planned = self.planned[index] if index < len(self.planned) else None
+        planned = self._planned_at.get(index)
         if planned is None:
             return {'name': wanted.label, 'id': wanted.id, 'outcome': 'planned', 'changed': False, 'before': None,
                     'after': None, 'calls': [], 'notes': []}
@@ -229,6 +237,11 @@ class Fleet:
             for call in calls:
                 _count_call(counts, call, planned.current)
         return counts
+
+
+def _refused_alone(error):
+    """True for an error answer about one license's call (the server works; other licenses may go on)."""
+    return isinstance(error, ApiError) and not isinstance(error, AuthError)
 
 
 def _where(index, entry):

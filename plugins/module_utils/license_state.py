@@ -141,8 +141,7 @@ def plan_change(current, state, comment, addons, today):
         plan.add('platform.edit', params, predict=_with_edit(current['pricelist'], comment, addons, edit),
                  confirm=lambda found: found is not None and not edit_params(found, comment, addons),
                  spends_money=any(name.startswith('addon_') for name in edit),
-                 changes=(['comment'] if 'comment' in edit else [])
-                 + ['addons.%s' % addon_key(current['pricelist'], int(name[len('addon_'):])) for name in sorted(edit) if name != 'comment'])
+                 changes=_edit_changes(current['pricelist'], edit))
     if suspend:
         plan.add('platform.suspend', {'elid': elid}, predict=_with_status('suspended'),
                  confirm=lambda found: found is not None and found['status'] == 'suspended', changes=['status'])
@@ -167,6 +166,11 @@ def _with_status(name):
         lic['status_code'] = STATUS_NAMES[name]
         return lic
     return predict
+
+
+def _edit_changes(pricelist, edit):
+    addon_fields = ['addons.%s' % addon_key(pricelist, int(name[len('addon_'):])) for name in sorted(edit) if name != 'comment']
+    return (['comment'] if 'comment' in edit else []) + addon_fields
 
 
 def _with_edit(pricelist, comment, addons, edit):

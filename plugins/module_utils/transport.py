@@ -21,6 +21,8 @@ except ImportError as exc:  # pragma: no cover - exercised by the import sanity 
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
+from urllib.parse import unquote, urlsplit
+
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError, TLSVerificationError
 
 USER_AGENT = 'ansible-collection-ispsystem.billmanager'
@@ -39,12 +41,22 @@ class HttpAnswer:
 
 
 class RequestsTransport:
-    """POST form bodies with requests; TLS verification on unless told otherwise."""
+    """POST form bodies with requests; TLS verification on unless told otherwise.
 
-    def __init__(self, validate_certs=True, ca_path=None):
+    Proxies: with ``use_proxy`` (the default, as in ansible.builtin.uri) the proxy for each URL is taken from
+    the environment (``https_proxy``/``HTTPS_PROXY``, ``http_proxy``, ``all_proxy``, skipped for hosts in
+    ``no_proxy``/``NO_PROXY``); without it, no proxy is used.
+    """
+
+    def __init__(self, validate_certs=True, ca_path=None, use_proxy=True):
         self.session = requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
-        self.session.trust_env = False  # no .netrc credentials, no surprise proxies from the environment
+        # trust_env stays off: it would also hand ~/.netrc credentials to requests (an Authorization header
+        # that we never asked for) and pick the CA bundle from REQUESTS_CA_BUNDLE behind ca_path's back.
+        # The proxies are computed explicitly instead, per request (environ_proxies), which is the one part
+        # of the environment the modules honour.
+        self.session.trust_env = False
+        self.use_proxy = use_proxy
         if not validate_certs:
             self.session.verify = False
         elif ca_path:
@@ -52,21 +64,28 @@ class RequestsTransport:
         else:
             self.session.verify = True
 
+    def environ_proxies(self, url):
+        """The proxies requests should use for ``url``: from the environment, none for a ``no_proxy`` host."""
+        if not self.use_proxy:
+            return {}
+        return requests.utils.get_environ_proxies(url)
+
     def post(self, url, data, timeout):
+        proxies = self.environ_proxies(url)
         try:
-            response = self.session.post(url, data=data, timeout=timeout, allow_redirects=False)
+            response = self.session.post(url, data=data, timeout=timeout, allow_redirects=False, proxies=proxies)
         except requests.exceptions.SSLError as exc:
             raise TLSVerificationError(
                 'TLS error talking to %s: %s. Set ca_path to the CA that signed the server certificate, '
-                'or validate_certs=false (not recommended).' % (url, _reason(exc)), sent=False) from None
+                'or validate_certs=false (not recommended).' % (url, _reason(exc, proxies)), sent=False) from None
         except requests.exceptions.ConnectTimeout:
             raise TransportError('connection to %s timed out after %ss' % (url, timeout), sent=False) from None
         except requests.exceptions.ReadTimeout:
             raise TransportError('no answer from %s within %ss' % (url, timeout), sent=True) from None
         except requests.exceptions.ConnectionError as exc:
-            raise TransportError('connection to %s failed: %s' % (url, _reason(exc)), sent=not _never_connected(exc)) from None
+            raise TransportError('connection to %s failed: %s' % (url, _reason(exc, proxies)), sent=not _never_connected(exc)) from None
         except requests.exceptions.RequestException as exc:
-            raise TransportError('request to %s failed: %s' % (url, _reason(exc)), sent=True) from None
+            raise TransportError('request to %s failed: %s' % (url, _reason(exc, proxies)), sent=True) from None
         return HttpAnswer(response.status_code, response.content, response.headers)
 
 
@@ -77,7 +96,12 @@ def _never_connected(exc):
                                              'nodename nor servname', 'Failed to resolve', 'No route to host'))
 
 
-def _reason(exc):
-    """A short reason without the exception chain noise."""
+def _reason(exc, proxies):
+    """A short reason without the exception chain noise, and without the password of a proxy URL."""
     text = str(exc)
+    for proxy in proxies.values():
+        password = urlsplit(proxy).password
+        if password:
+            for form in set((password, unquote(password))):
+                text = text.replace(form, '********')
     return text if len(text) <= 300 else text[:300] + '...'

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: isp_license
 short_description: Order, resize, rename, suspend, resume and delete an ISPsystem license (VMmanager 6, DCImanager 6)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Ensures that a license bought through the BILLmanager API exists and matches the options, or is deleted.
   - The license is found by O(id), or without O(id) by its exact O(comment) among the non-deleted licenses of the

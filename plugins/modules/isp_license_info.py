@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: isp_license_info
 short_description: List ISPsystem licenses (VMmanager 6, DCImanager 6) of a BILLmanager account
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the licenses of a BILLmanager account, optionally filtered by id, comment, product and status.
   - With O(id), reads that one license (one API request, addon values included).
@@ -34,6 +34,10 @@ attributes:
   diff_mode:
     support: N/A
     details: The module only reads.
+  idempotent:
+    description: Whether a second run with the same options changes nothing.
+    support: full
+    details: The module only reads; it never reports a change.
 options:
   id:
     description:

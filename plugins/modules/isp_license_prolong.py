@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: isp_license_prolong
 short_description: Renew an ISPsystem license until it reaches a target (declarative, idempotent)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Renews a license bought through the BILLmanager API (C(service.prolong)) only while it is short of a target.
   - The target is either O(min_days_left) (renew while fewer days than this are left) or O(until) (renew until the

@@ -23,8 +23,10 @@ description:
   - Orders go through the order gate of M(ispsystem.billmanager.isp_license); after them the list is read once more,
     and every ordered comment must be carried by exactly one live license. Every other change is verified by reading
     the license back.
-  - After a failure the licenses that come later in the list are not tried. The result says, license by license,
-    what was done, what failed and what was not tried.
+  - When the API refuses a call of one license (an error answer, such as a value it does not take or too little
+    money), that license fails and the others are still tried. After any other failure (an authentication error, a
+    lost or unacknowledged answer, a license that does not read back as predicted) the licenses that come later are
+    not tried. The result says, license by license, what was done, what failed and what was not tried.
 author:
   - ispsystem.billmanager maintainers (@ispsystem-community)
 extends_documentation_fragment:
@@ -153,8 +155,9 @@ notes:
     is identified by comment and the list shows no comment cell - plus, when it writes, one read back of each changed
     license and one more read of the list after orders. With 20 entries or fewer, all given by id, it reads each
     license by id instead of the list.
-  - Failures. When a license fails, the task fails and the licenses after it are not tried. C(changed) is V(true)
-    whenever a write may have happened. Fix the cause and rerun; the licenses already done are found as wanted.
+  - Failures. When a license fails, the task fails (after the others were tried, or not, as described above).
+    C(changed) is V(true) whenever a write may have happened. Fix the cause and rerun; the licenses already done are
+    found as wanted.
 seealso:
   - module: ispsystem.billmanager.isp_license
   - module: ispsystem.billmanager.isp_license_prolong

@@ -331,8 +331,8 @@ SUSPENDED = {
 
 
 @pytest.mark.parametrize("case", sorted(SUSPENDED))
-def test_a_suspended_license_is_renewed_without_losing_paid_days_as_check_mode_predicts(emulator_factory, tmp_path,
-                                                                                         facts_dir, case):
+def test_a_suspended_license_is_renewed_without_paid_days_lost_as_check_mode_says(emulator_factory, tmp_path, facts_dir,
+                                                                                  case):
     """Issue 9: the role renewed a license its owner suspended before resuming it, so the renewal counted from today
     and threw the paid days away; its check mode failed on a license suspended because it expired, while the real run
     renewed it; and the check-mode summary and fact ignored the renewal's new expiry."""
@@ -518,9 +518,10 @@ def test_a_failed_license_fails_its_host_only_and_the_others_are_reported(emulat
     assert set(failures) == {"vm-ams1", "dci-fra"}
     assert "Insufficient funds: the balance is 3.00 EUR, the cost is 23.50 EUR" in failures["vm-ams1"]
     assert "(calls sent: platform.order.param: refused)" in failures["vm-ams1"]
-    assert failures["dci-fra"].startswith("The license of dci-fra was not tried: the run stopped at an earlier failure.")
+    # A refusal of the API fails that license alone: dci-fra's order is still tried (and refused too).
+    assert "Insufficient funds: the balance is 3.00 EUR" in failures["dci-fra"]
     # vm-fra1 is licensed and reported, its id kept; the others have no license and no fact file.
-    assert [func for func, _params in writes(take_log(emulator))] == ["platform.order.param"] * 2
+    assert [func for func, _params in writes(take_log(emulator))] == ["platform.order.param"] * 3
     new_id = licenses_by_comment(emulator)["vm-fra1"]["id"]
     assert stored_id(facts_dir, "vm-fra1") == new_id
     assert "changed: ordered, license id %s kept in" % new_id in run.summary("vm-fra1")
@@ -536,7 +537,22 @@ def test_a_failed_license_fails_its_host_only_and_the_others_are_reported(emulat
     assert set(licenses_by_comment(emulator)) == {"vm-fra1", "vm-ams1", "dci-fra"}
 
 
-FLEET = 30
+def test_a_lost_answer_stops_the_batch_and_the_later_hosts_say_they_were_not_tried(emulator_factory, tmp_path, facts_dir):
+    """Not a refusal: the server did not answer the first order. Nothing more is sent; every host fails, saying why."""
+    emulator = emulator_factory(seed=seed())
+    emulator.add_fault(func="platform.order.param", kind="reset")
+    run = run_role(emulator, tmp_path, inventory(facts_dir), "lost", extra_vars=ORDER_ALL_THREE,
+                   env={"BILLMGR_CONFIRM_TIMEOUT": "1"})
+    assert run.rc != 0
+    failures = run.failures()
+    assert set(failures) == {"vm-fra1", "vm-ams1", "dci-fra"}
+    assert "(calls sent: platform.order.param: unknown)" in failures["vm-fra1"]
+    assert failures["vm-ams1"].startswith("The license of vm-ams1 was not tried")
+    assert failures["dci-fra"].startswith("The license of dci-fra was not tried")
+    assert [func for func, _params in writes(take_log(emulator))] == ["platform.order.param"]
+
+
+FLEET = 21  # more than 20 hosts: isp_licenses reads the list instead of each license by id
 
 
 def fleet_inventory(facts_dir: Path):

@@ -142,7 +142,7 @@ def test_a_license_life_against_a_server_variant(variant, emulator_factory, tmp_
 
 def test_first_contact_describes_what_the_server_does(emulator_factory, tmp_path):
     emulator = emulator_factory(seed=seed(VARIANTS["all-at-once"]))
-    result = run_playbook(LIFE.split("    - name: order\n")[0], emulator, tmp_path=tmp_path)
+    result = run_playbook(LIFE.split("    - name: order\n", maxsplit=1)[0], emulator, tmp_path=tmp_path)
     assert result.rc == 0, result.describe()
     api = status_of(result, "first contact")[1]["api"]
     assert api["list"] == {"page_size_asked": 500, "page_size_served": 3, "total_rows": None, "rows_read": 7,
@@ -168,7 +168,7 @@ def test_a_server_that_ignores_p_num_never_gets_an_order(emulator_factory, tmp_p
     assert not [entry for entry in emulator.log_entries() if entry["write"]]
 
 
-ORDER_ONLY = LIFE.split("    - name: order again\n")[0].replace("      register: first\n", "      register: first\n      when: false\n")
+ORDER_ONLY = LIFE.split("    - name: order again\n", maxsplit=1)[0].replace("      register: first\n", "      register: first\n      when: false\n")
 
 
 def test_a_candidate_whose_status_is_not_understood_blocks_the_order(emulator_factory, tmp_path, monkeypatch):

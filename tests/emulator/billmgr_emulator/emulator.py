@@ -38,7 +38,7 @@ CONFIG_CHECKS = {
     "list_addons": _is_bool,
     "prolong_answer": lambda value: value in ("flat", "nested"),
     "session_ttl": lambda value: float(value) > 0,
-    "list_page_max": lambda value: value is None or (type(value) is int and value > 0),
+    "list_page_max": lambda value: value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0),
     "list_totals": _is_bool,
     "list_ignores_p_num": _is_bool,
     "list_comment": _is_bool,

@@ -68,8 +68,7 @@ def options_with_choices(where, options, prefix=''):
         path = prefix + name
         if 'choices' in spec:
             yield where, path, spec
-        for found in options_with_choices(where, spec.get('suboptions'), path + '.'):
-            yield found
+        yield from options_with_choices(where, spec.get('suboptions'), path + '.')
 
 
 def documented_choices():

@@ -22,9 +22,10 @@ DCI = {'id': 103, 'product': 'dcimanager6', 'pricelist': 55161, 'status': 'activ
        'addons': {'55171': 30}, 'expiredate': '2027-03-15', 'days_left': 108}
 
 
-def entry(outcome='unchanged', before=LICENSE, after=LICENSE, calls=(), **fields):
-    return dict({'name': 'vm-fra1', 'id': 1001, 'outcome': outcome, 'changed': outcome == 'changed', 'before': before,
-                 'after': after, 'calls': list(calls), 'notes': []}, **fields)
+def entry(outcome='unchanged', calls=(), **fields):
+    """An entry of isp_licenses' results for LICENSE; ``fields`` override (``before``, ``after`` ...)."""
+    return dict({'name': 'vm-fra1', 'id': 1001, 'outcome': outcome, 'changed': outcome == 'changed', 'before': LICENSE,
+                 'after': LICENSE, 'calls': list(calls), 'notes': []}, **fields)
 
 
 def edit(**params):

@@ -15,7 +15,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils import recon
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError
 from ansible_collections.ispsystem.billmanager.plugins.modules import isp_license
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
-    error_doc, expect, ok_doc,
+    FakeClock, error_doc, expect, ok_doc,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.modules.module_harness import (
     AUTH, DATE, FIRST_PAGE, USER, ModuleRun, license_doc, license_row, list_page, read_one, serialized,
@@ -49,6 +49,14 @@ def order_step(params=None):
 
 def order_answer(license_id=201, order_id=9001):
     return ok_doc(func='platform.order.param', id=license_id, **{'billorder.id': order_id})
+
+
+@pytest.fixture
+def fake_time(monkeypatch):
+    """The clock of wait_active: sleeping only moves it."""
+    clock = FakeClock(start=0.0)
+    monkeypatch.setattr(reconcile, 'time', clock)
+    return clock
 
 
 def lost(message='connection reset by peer'):
@@ -113,19 +121,7 @@ def test_check_mode_dates_the_new_license_by_the_server(monkeypatch):
     assert (predicted['createdate'], predicted['expiredate'], predicted['days_left']) == ('2027-03-15', '2028-03-15', 366)
 
 
-def test_an_order_whose_license_is_still_being_made_is_waited_for(monkeypatch):
-    clock = {'now': 0.0}
-
-    class FakeTime:
-        @staticmethod
-        def monotonic():
-            return clock['now']
-
-        @staticmethod
-        def sleep(seconds):
-            clock['now'] += seconds
-
-    monkeypatch.setattr(reconcile, 'time', FakeTime)
+def test_an_order_whose_license_is_still_being_made_is_waited_for(monkeypatch, fake_time):
     run = run_of(monkeypatch, [
         list_page(),
         order_step().answer(order_answer(), headers=DATE),
@@ -136,7 +132,7 @@ def test_an_order_whose_license_is_still_being_made_is_waited_for(monkeypatch):
     result = run(ORDER_ARGS)
     run.transport.assert_done()
     assert result['license']['status'] == 'active'
-    assert 0 < clock['now'] <= 2.0
+    assert 0 < fake_time.now <= 2.0
 
 
 def test_no_wait_returns_the_license_as_read(monkeypatch):
@@ -509,19 +505,7 @@ def test_a_failing_read_back_after_an_order_reports_the_order(monkeypatch):
     assert 'Sent before the failure: platform.order.param (done); order id 9001, license id 201' in result['msg']
 
 
-def test_an_order_that_times_out_waiting_reports_the_license(monkeypatch):
-    clock = {'now': 0.0}
-
-    class FakeTime:
-        @staticmethod
-        def monotonic():
-            return clock['now']
-
-        @staticmethod
-        def sleep(seconds):
-            clock['now'] += seconds
-
-    monkeypatch.setattr(reconcile, 'time', FakeTime)
+def test_an_order_that_times_out_waiting_reports_the_license(monkeypatch, fake_time):
     run = run_of(monkeypatch, [
         list_page(),
         order_step().answer(order_answer(), headers=DATE),

@@ -111,7 +111,7 @@ def test_no_filter_lists_every_license_but_deleted_ones(monkeypatch):
         'days_left': 4, 'autoprolong': '1', 'addons': None, 'cost': 25.0, 'currency': 'EUR',
     }
     assert result['licenses'][2]['product'] == 'dcimanager6'
-    assert run.created == [{'validate_certs': True, 'ca_path': None}]
+    assert run.created == [{'validate_certs': True, 'ca_path': None, 'use_proxy': True}]
     assert run.transport.requests[0]['timeout'] == 30
 
 
@@ -276,9 +276,9 @@ def test_connection_options_reach_the_transport_and_client(monkeypatch, tmp_path
     ca_file = tmp_path / 'test-ca.pem'
     ca_file.write_text('-----BEGIN CERTIFICATE-----\n', encoding='ascii')
     run = Run(monkeypatch, [expect('platform', FIRST_PAGE).answer(list_doc([]))])
-    run(dict(AUTH, validate_certs=False, ca_path=str(ca_file), timeout=7))
+    run(dict(AUTH, validate_certs=False, ca_path=str(ca_file), timeout=7, use_proxy=False))
     run.transport.assert_done()
-    assert run.created == [{'validate_certs': False, 'ca_path': str(ca_file)}]
+    assert run.created == [{'validate_certs': False, 'ca_path': str(ca_file), 'use_proxy': False}]
     assert run.transport.requests[0]['timeout'] == 7
     assert run.transport.requests[0]['url'] == URL
 

@@ -119,22 +119,43 @@ def test_resize_down_is_counted_and_allow_shrink_false_keeps_the_count(monkeypat
     assert result['results'][1]['notes'] == ['vms kept at the current 10 (wanted 5; shrinking is not allowed)']
 
 
-def test_a_failure_stops_the_run_and_says_what_was_done_and_not_tried(monkeypatch):
+def test_a_license_the_api_refuses_fails_alone_and_the_others_are_tried(monkeypatch):
     run = run_of(monkeypatch, [
         list_page(*ROWS),
         expect('platform.suspend', {'elid': 101}).answer(ok_doc(), headers=DATE),
         one(101, status=3),
         expect('platform.suspend', {'elid': 102}).answer(error_doc('value', 'elid', 'License is locked')),
+        expect('platform.suspend', {'elid': 103}).answer(ok_doc(), headers=DATE),
+        one(103, status=3),
     ])
     licenses = [vm('web-1', state='suspended'), vm('web-2', state='suspended'), dict(id=103, state='suspended')]
     result = run(dict(AUTH, licenses=licenses), fails=True)
     run.transport.assert_done()
-    assert outcomes(result) == [('web-1', 'changed'), ('web-2', 'failed'), ('license 103', 'not tried')]
+    assert outcomes(result) == [('web-1', 'changed'), ('web-2', 'failed'), ('license 103', 'changed')]
     assert result['changed'] is True
     assert result['msg'].startswith("licenses[1] (web-2): BILLmanager platform.suspend failed: value error on 'elid'")
-    assert 'Done: 1 license(s) (1 changed). Failed: web-2. Not tried: 1 (license 103).' in result['msg']
+    assert 'Done: 2 license(s) (2 changed). Failed: web-2. Not tried: 0.' in result['msg']
     assert result['results'][1]['calls_sent'] == [{'func': 'platform.suspend', 'params': {'elid': 102}, 'outcome': 'refused'}]
-    assert result['summary']['failed'] == 1 and result['summary']['not_tried'] == 1 and result['summary']['suspensions'] == 1
+    assert result['summary']['failed'] == 1 and result['summary']['not_tried'] == 0 and result['summary']['suspensions'] == 2
+
+
+@pytest.mark.parametrize('steps, words', [
+    ([expect('platform.suspend', {'elid': 101}).answer(error_doc('auth', 'badpassword', 'Session expired'))], 'auth error'),
+    # a free call whose answer is lost twice: read (not done), sent again, lost again
+    ([expect('platform.suspend', {'elid': 101}).answer(b'<html>502</html>', status=502), one(101),
+      expect('platform.suspend', {'elid': 101}).answer(b'<html>502</html>', status=502)], 'HTTP 502'),
+    # acknowledged, but the license reads back unchanged
+    ([expect('platform.suspend', {'elid': 101}).answer(ok_doc(), headers=DATE), one(101)], 'does not show what they should have done'),
+], ids=['auth', 'lost-answer', 'not-verified'])
+def test_a_failure_that_is_not_a_refusal_stops_the_run(monkeypatch, steps, words):
+    """The server does not answer as expected: the licenses after it are not tried (and say so)."""
+    run = run_of(monkeypatch, [list_page(*ROWS)] + steps)
+    licenses = [vm('web-1', state='suspended'), vm('web-2', state='suspended')]
+    result = run(dict(AUTH, licenses=licenses, confirm_timeout=0), fails=True)
+    run.transport.assert_done()  # nothing is sent for web-2
+    assert outcomes(result) == [('web-1', 'failed'), ('web-2', 'not tried')]
+    assert words in result['msg']
+    assert 'Not tried: 1 (web-2).' in result['msg']
 
 
 # -- refused before any write ---------------------------------------------------------------------------------
@@ -179,6 +200,11 @@ def test_every_planning_problem_is_listed_and_nothing_is_written(monkeypatch):
     assert 'licenses[0] (999): license id 999 was not found' in message
     assert 'licenses[2] (103): license 103 is a dcimanager6 license, not vmmanager6' in message
     assert "licenses[3] (nobody): no license matches comment 'nobody'; state=suspended never orders one" in message
+    # Each result is the one of its own entry (they were shifted when an entry before them could not be planned).
+    assert [(item['name'], item['id'], item['outcome']) for item in result['results']] == [
+        ('license 999', 999, 'planned'), ('web-1', 101, 'planned'), ('license 103', 103, 'planned'), ('nobody', None, 'planned')]
+    assert result['results'][1]['calls'] == [{'func': 'platform.suspend', 'params': {'elid': 101}}]
+    assert result['results'][0]['calls'] == []
 
 
 @pytest.mark.parametrize('licenses, fragment', [
