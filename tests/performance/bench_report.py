@@ -212,6 +212,9 @@ def markdown(report: dict) -> str:
             ("%.2f-%.2f" % tuple(seen)) if seen else "-", env["total_seconds"]),
         "",
     ]
+    if not env.get("complete", True):
+        lines += ["**Incomplete run**: %s scenarios done so far (the results are written after every scenario)."
+                  % env.get("scenarios_done"), ""]
     lines += scenario_table(records)
     lines += extrapolation_table(records)
     lines += comparison(records)

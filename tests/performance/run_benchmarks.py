@@ -460,6 +460,12 @@ def import_costs(repeat: int = 5) -> dict:
 # -- main ----------------------------------------------------------------------------------------------------
 
 
+def write_report(output: Path, report: dict) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    output.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
+
+
 def select(parser, every: list, suite: str, only: str | None) -> list:
     if only:
         wanted = [name.strip() for name in only.split(",") if name.strip()]
@@ -498,9 +504,29 @@ def main(argv: list | None = None) -> int:
           flush=True)
     started = time.perf_counter()
     baselines, records, failures, loads = {}, [], {}, []
+
+    def report(done: bool) -> dict:
+        """The report so far; written after every scenario, so that a long run cut short leaves what it measured."""
+        env_info["total_seconds"] = time.perf_counter() - started
+        env_info["loadavg_after"] = loadavg()
+        env_info["loadavg_1min_seen"] = [min(l[0] for l in loads), max(l[0] for l in loads)] if loads and loads[0] else None
+        env_info["scenarios_done"] = "%d of %d" % (len(records), len(selected))
+        env_info["complete"] = done
+        return {
+            "environment": env_info,
+            "suite": args.only or args.suite,
+            "page_size": PAGE_SIZE,
+            "baselines": list(baselines.values()),
+            "import_seconds": import_costs() if done else {},
+            "scenarios": records,
+            "failures": failures,
+        }
+
     with tempfile.TemporaryDirectory(prefix="billmgr-bench-") as tmp:
         workdir = Path(tmp)
-        for account in sorted({scenario.account for scenario in selected}, key=[s.account for s in selected].index):
+        # The larger account first: in make bench-large the account of 10,000 comes before the whole loop over the
+        # 1,000, the longest scenario, so a run cut short still has it (the results are written after every scenario).
+        for account in sorted({scenario.account for scenario in selected}, reverse=True):
             with Emulator(seed=accounts[account]) as emulator:
                 for scenario in [s for s in selected if s.account == account]:
                     key = baseline_name(scenario)
@@ -520,25 +546,12 @@ def main(argv: list | None = None) -> int:
                         "-" if record["seconds"] is None else "%.2f" % record["seconds"],
                         "-" if record["ratio_to_ping"] is None else "%.2f" % record["ratio_to_ping"],
                         "%.2f" % loads[-1][0] if loads[-1] else "-", "ok" if not errors else "FAILED"), flush=True)
+                    write_report(output, report(done=False))
 
-    imports = import_costs()
-    env_info["total_seconds"] = time.perf_counter() - started
-    env_info["loadavg_after"] = loadavg()
-    env_info["loadavg_1min_seen"] = [min(l[0] for l in loads), max(l[0] for l in loads)] if loads and loads[0] else None
-    report = {
-        "environment": env_info,
-        "suite": args.only or args.suite,
-        "page_size": PAGE_SIZE,
-        "baselines": list(baselines.values()),
-        "import_seconds": imports,
-        "scenarios": records,
-        "failures": failures,
-    }
+    final = report(done=True)
     print()
-    print(markdown(report))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    output.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
+    print(markdown(final))
+    write_report(output, final)
     print("results: %s and %s" % (output, output.with_suffix(".md")))
 
     if failures:
