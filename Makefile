@@ -9,7 +9,8 @@
 #   make collection     build/ansible_collections/ispsystem/billmanager = copy of the tracked + untracked-not-ignored files
 #   make sanity         ansible-test sanity in the laid-out collection (its "changelog" test lints changelogs/)
 #   make lint           ansible-lint (production profile) and yamllint on the whole collection
-#   make units          pytest tests/unit
+#   make units          pytest tests/unit (the property tests with their own budget of examples)
+#   make fuzz           the property tests (hypothesis) with 20 times as many examples (BILLMGR_FUZZ_SCALE)
 #   make integration    pytest tests/integration (playbooks and ansible-runner jobs against the emulator)
 #   make tarball        build/release/ispsystem-billmanager-VERSION.tar.gz (ansible-galaxy collection build)
 #   make release-check  the tarball through galaxy-importer (certification settings), antsibull-docs and
@@ -63,7 +64,7 @@ PYENV_ROOT ?= $(HOME)/.pyenv
 python_bin = $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/$(1).*/bin/python$(1)))),python$(1))
 MATRIX_VENV = $(CURDIR)/.venv-core$(1)
 
-.PHONY: venv collection ansible-test-get-pip sanity lint units integration test demo clean bench \
+.PHONY: venv collection ansible-test-get-pip sanity lint units fuzz integration test demo clean bench \
         tarball release-check docs changelog matrix matrix-units matrix-doc matrix-sanity matrix-integration
 
 venv: $(VENV_STAMP)
@@ -110,6 +111,11 @@ sanity: venv collection ansible-test-get-pip
 # tests/unit/conftest.py makes the work tree importable as ansible_collections.ispsystem.billmanager.
 units: venv
 	$(PYTEST) tests/unit
+
+# Every property test (named test_property_*) with FUZZ_SCALE times its make-test budget of examples.
+FUZZ_SCALE ?= 20
+fuzz: venv
+	BILLMGR_FUZZ_SCALE=$(FUZZ_SCALE) $(PYTEST) tests/unit -k test_property_ --durations=10
 
 # The playbooks use the laid-out collection (ANSIBLE_COLLECTIONS_PATH=build, see tests/integration/playbook_runner.py).
 # Two workers (pytest-xdist): every test has its own emulator, port and temporary directories.

@@ -181,8 +181,12 @@ def _after_lost_answer(client, plan, call, reread, confirm_timeout, error):
     if call.spends_money:
         raise OutcomeUnknownError(
             '%s. For %ss after that, the account read again did not show its effect, and a call that spends money is '
-            'never sent twice in one run. The server may still complete it: check the account before rerunning '
-            '(a rerun reads the state first and does not repeat what it finds done).' % (error, confirm_timeout)) from None
+            'never sent twice in one run. The server may still complete it. A rerun reads the account first and '
+            'does not repeat what it finds done, but it cannot see what the server completes after that read, on '
+            'this controller or any other: the account is the only record. So before rerunning, check the account '
+            '(isp_license_info) and, while it does not show the outcome, wait at least as long as the server may '
+            'hold a request (the read timeout of the web server or proxy in front of it), or raise confirm_timeout.'
+            % (error, confirm_timeout)) from None
     return None
 
 

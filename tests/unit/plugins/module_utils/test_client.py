@@ -21,6 +21,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors impor
     AccessDeniedError, AmbiguousWriteError, ApiError, AuthError, InsufficientFundsError, InvalidValueError,
     NotFoundError, TLSVerificationError, TransportError, UnknownApiError,
 )
+from ansible_collections.ispsystem.billmanager.tests.unit.property_budget import examples
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
     API_URL, LOGIN_HTML, PROXY_HTML, FakeClock, FakeTransport, doc, elem, error_doc, expect, list_doc, make_client,
     ok_doc,
@@ -700,7 +701,7 @@ def test_a_proxy_page_echoing_the_password_html_encoded_leaks_nothing(status):
     assert info.value.excerpt == WITHHELD
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(password=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2fff, exclude_categories=('Cs',)),
                         min_size=4, max_size=24),
        encodings=st.lists(st.sampled_from(['html', 'quote', 'quote_plus', 'entity', 'json']), max_size=3))

@@ -283,6 +283,9 @@ def test_lost_order_answer_and_nothing_found_fails_without_a_second_order(monkey
     assert 'check the account' in result['msg']
     assert 'Sent before the failure: platform.order.param (outcome unknown)' in result['msg']
     assert 'may still be completed by the server' in result['msg']
+    # issue 9, late commits: a rerun cannot see what the server completes later, on any controller; say how long to wait
+    assert 'on this controller or any other' in result['msg']
+    assert 'wait at least as long as the server may hold a request' in result['msg']
     assert result['calls'] == [{'func': 'platform.order.param', 'params': ORDER}]
     assert result['calls_completed'] == 0
     assert result['changed'] is True  # issue 9: an order may have happened
