@@ -12,7 +12,7 @@ import os
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient, DEFAULT_API_URL
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import DEFAULT_CONFIRM_TIMEOUT, UNKNOWN
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RequestsTransport,
@@ -45,26 +45,41 @@ def argument_spec(writes=False, **module_options):
     return spec
 
 
+# The lower bounds of integer options, which an argument spec cannot declare (the other option rules are declared
+# there: choices, required_one_of, mutually_exclusive).
+LOWER_BOUNDS = {'timeout': 1, 'confirm_timeout': 0, 'wait_timeout': 0, 'max_orders': 0, 'max_renewals': 0,
+                'min_days_left': 0, 'max_periods': 1}
+
+
 def check_requirements(module):
     """Fail with missing_required_lib when requests or lxml is not importable."""
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception='%s' % REQUESTS_IMPORT_ERROR)
     if not HAS_LXML:
         module.fail_json(msg=missing_required_lib('lxml'), exception='%s' % LXML_IMPORT_ERROR)
-    if module.params['timeout'] is not None and module.params['timeout'] <= 0:
-        module.fail_json(msg='timeout must be a positive number of seconds, got %s' % module.params['timeout'])
-    if module.params.get('confirm_timeout') is not None and module.params['confirm_timeout'] < 0:
-        module.fail_json(msg='confirm_timeout must be 0 or more seconds, got %s' % module.params['confirm_timeout'])
-    ca_path = module.params['ca_path']
+
+
+def check_options(params):
+    """Raise InvalidOptionError for an option the argument spec cannot check: a number below its lower bound, a
+    ``ca_path`` that does not exist."""
+    for name, lowest in sorted(LOWER_BOUNDS.items()):
+        if params.get(name) is not None and params[name] < lowest:
+            raise InvalidOptionError('%s must be >= %d, got %s' % (name, lowest, params[name]))
+    ca_path = params.get('ca_path')
     if ca_path and not os.path.exists(ca_path):
-        module.fail_json(msg='ca_path: %s does not exist; set it to a PEM file (or a directory) of the CA certificates '
-                             'that signed the certificate of api_url' % ca_path)
+        raise InvalidOptionError('ca_path: %s does not exist; set it to a PEM file (or a directory) of the CA '
+                                 'certificates that signed the certificate of api_url' % ca_path)
 
 
 def client_from_module(module, transport=None):
-    """The client for a module's auth options."""
+    """The client for a module's auth options; the task fails here, before any request, when an option is out of
+    range (``check_options``) or a library is missing."""
     check_requirements(module)
     params = module.params
+    try:
+        check_options(params)
+    except InvalidOptionError as exc:
+        module.fail_json(msg='%s' % exc)
     if transport is None:
         transport = RequestsTransport(validate_certs=params['validate_certs'], ca_path=params['ca_path'],
                                       use_proxy=params['use_proxy'])

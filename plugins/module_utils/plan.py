@@ -27,7 +27,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
-    AmbiguousWriteError, ApiError, BillmgrError, UnacknowledgedWriteError,
+    AmbiguousWriteError, ApiError, BillmgrError, InvalidOptionError, UnacknowledgedWriteError,
 )
 
 # What a sent call came to.
@@ -38,10 +38,6 @@ REFUSED = 'refused'      # the server answered with an error: nothing was done
 WRITTEN = (DONE, CONFIRMED, UNKNOWN)  # outcomes after which the write may have happened
 
 DEFAULT_CONFIRM_TIMEOUT = 60
-
-
-class InvalidOptionError(ValueError):
-    """Options that describe an impossible or unsafe change; the message says which option and why."""
 
 
 class OutcomeUnknownError(BillmgrError):

@@ -268,7 +268,6 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module i
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
     STATES, Applier, check_renames, check_wanted, plan_wanted,
 )
@@ -327,18 +326,14 @@ def main():
         supports_check_mode=True,
     )
     client = client_from_module(module)
-    if module.params['wait_timeout'] < 0:
-        module.fail_json(msg='wait_timeout must be >= 0, got %s' % module.params['wait_timeout'])
     run_state = {'planned': None}
     try:
         outcome = run(module, client, run_state)
-    except (InvalidOptionError, BillmgrError) as exc:
+    except BillmgrError as exc:
         planned = run_state['planned']
         details = dict(planned.spent) if planned else {}
         details['calls'] = planned.plan.as_result() if planned else []
         details['calls_completed'] = planned.plan.completed if planned else 0
-        if isinstance(exc, InvalidOptionError):
-            module.fail_json(msg='%s' % exc, **details)
         fail_from_error(module, client, exc, planned.plan if planned else None, **details)
     module.exit_json(**outcome)
 

@@ -221,10 +221,6 @@ def validate_offline(params):
     if params['comment'] is not None and comment_problem(params['comment']):
         raise InvalidOptionError('comment %r cannot be used: %s; %s'
                                  % (params['comment'], comment_problem(params['comment']), COMMENT_RULE))
-    if params['min_days_left'] is not None and params['min_days_left'] < 0:
-        raise InvalidOptionError('min_days_left must be >= 0, got %s' % params['min_days_left'])
-    if params['max_periods'] < 1:
-        raise InvalidOptionError('max_periods must be >= 1, got %s' % params['max_periods'])
     until = parse_until(params['until'])
     has_target = params['min_days_left'] is not None or until is not None
     if not has_target and not params['force']:
@@ -289,8 +285,6 @@ def main():
         result.update(license=after, expiredate=after['expiredate'])
         if module._diff:
             result['diff'] = {'before': lic, 'after': after}
-    except InvalidOptionError as exc:
-        module.fail_json(msg='%s' % exc, **result)
     except BillmgrError as exc:
         if plan is not None:
             result.update(periods=plan.completed, changed=False)

@@ -326,8 +326,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue im
     AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES, RENEWAL_PERIODS,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.fleet import Fleet, FleetPlanningError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.fleet import Fleet
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import STATES
 
 LICENSE_OPTIONS = dict(
@@ -363,18 +362,12 @@ def main():
         ),
         supports_check_mode=True,
     )
-    params = module.params
-    for name in ('max_orders', 'max_renewals', 'wait_timeout'):
-        if params[name] is not None and params[name] < 0:
-            module.fail_json(msg='%s must be >= 0, got %s' % (name, params[name]))
     client = client_from_module(module)
-    fleet = Fleet(client, params, check_mode=module.check_mode)
+    fleet = Fleet(client, module.params, check_mode=module.check_mode)
     try:
         fleet.plan()
         if not module.check_mode:
             fleet.apply()
-    except (InvalidOptionError, FleetPlanningError) as exc:
-        module.fail_json(msg='%s' % exc, **fleet.report(diff=module._diff))
     except BillmgrError as exc:
         module.fail_json(msg=describe_error(client, exc), **fleet.report(diff=module._diff))
     report = fleet.report(diff=module._diff)

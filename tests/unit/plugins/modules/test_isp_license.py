@@ -399,7 +399,7 @@ def test_an_expired_suspended_license_is_not_resumed(monkeypatch):
     ({'comment': 'web\x01', 'product': 'vmmanager6'}, 'control character (U+0001)'),
     ({'id': 201, 'comment': 'a\r\nb'}, 'holds a line break'),
     ({'id': 201, 'ca_path': '/nonexistent/ca.pem'}, 'ca_path: /nonexistent/ca.pem does not exist'),
-    ({'id': 201, 'confirm_timeout': -1}, 'confirm_timeout must be 0 or more'),
+    ({'id': 201, 'confirm_timeout': -1}, 'confirm_timeout must be >= 0'),
     ({'id': 201, 'wait_timeout': -1}, 'wait_timeout must be >= 0'),
     ({'comment': 'x', 'product': 'vmmanager6', 'addons': {'cpus': 1}}, "'cpus' is not an addon of vmmanager6"),
     ({'comment': 'x', 'product': 'vmmanager6', 'addons': {'nodes': -1}}, "the count of 'nodes' must be a whole number"),
