@@ -13,11 +13,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, AuthError, BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, AuthError, BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
     Account, IdentityError, NotUnderstoodError,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import WRITTEN, InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import WRITTEN
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
     ORDER, Applier, check_distinct, check_renames, check_wanted, plan_wanted,
 )

@@ -27,7 +27,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
-    AmbiguousWriteError, ApiError, BillmgrError, InvalidOptionError, UnacknowledgedWriteError,
+    AmbiguousWriteError, ApiError, BillmgrError, UnacknowledgedWriteError,
 )
 
 # What a sent call came to.

@@ -193,13 +193,13 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module i
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
     PRODUCT_NAMES, RENEWAL_PERIODS, pricelist_of,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem, parse_date
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
     IdentityError, api_today, find_license, get_license,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
-    ConfirmedByRead, InvalidOptionError, VerificationError, apply_plan, verify_applied,
+    ConfirmedByRead, VerificationError, apply_plan, verify_applied,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of

@@ -15,11 +15,10 @@ import copy
 import pytest
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
-    AmbiguousWriteError, InsufficientFundsError, TransportError,
+    AmbiguousWriteError, InsufficientFundsError, InvalidOptionError, TransportError,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
-    ConfirmedByRead, InvalidOptionError, OutcomeUnknownError, Plan, PlannedCall, VerificationError, apply_plan,
-    verify_applied,
+    ConfirmedByRead, OutcomeUnknownError, Plan, PlannedCall, VerificationError, apply_plan, verify_applied,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
     FakeTransport, doc, error_doc, expect, make_client, ok_doc,

@@ -21,7 +21,8 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.client impor
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.fleet import Fleet, FleetPlanningError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import comment_problem
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import find_by_comment
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, field_value
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import field_value
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import RequestsTransport
 from ansible_collections.ispsystem.billmanager.tests.unit.property_budget import examples
 

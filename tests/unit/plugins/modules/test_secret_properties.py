@@ -47,12 +47,10 @@ def strings(value):
     if isinstance(value, dict):
         for key, item in value.items():
             yield '%s' % key
-            for text in strings(item):
-                yield text
+            yield from strings(item)
     elif isinstance(value, (list, tuple)):
         for item in value:
-            for text in strings(item):
-                yield text
+            yield from strings(item)
     elif value is not None:
         yield '%s' % value
 
