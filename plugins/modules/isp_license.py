@@ -238,7 +238,9 @@ calls_sent:
   description:
     - On a failure after writes were sent, each sent call with what it came to in C(outcome) -
       V(done) (acknowledged), V(confirmed) (its answer was lost, the account shows its effect), V(unknown) (its answer
-      was lost and its effect does not show, it may still happen) or V(refused) (the API answered an error).
+      was lost and its effect does not show, it may still happen) or V(refused) (the API answered an error, or the
+      request was turned away before it could do anything - a refused connection, HTTP 429 for longer than the retry
+      budget of O(timeout); nothing was done).
     - C(changed) is V(true) whenever one of them may have written.
   returned: on failure, when a write was sent
   type: list

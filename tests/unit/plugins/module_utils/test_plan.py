@@ -304,6 +304,54 @@ def test_a_write_that_never_left_is_retried_by_the_client_not_confirmed():
     assert plan.completed == 1
 
 
+@pytest.mark.parametrize('failures', [
+    [dict(body=b'', status=429, headers={'Retry-After': '60'})],  # longer than the client's retry budget
+    [dict(raises=TransportError('connection to x failed: refused', sent=False))] * 7,
+], ids=['429-beyond-budget', 'refused-connections'])
+def test_a_write_the_client_gave_up_before_it_got_through_is_refused_not_unknown(failures):
+    """Issue 9: a write that provably never reached the server was reported changed, "outcome unknown", and "may still
+    be completed by the server"."""
+    steps = []
+    for failure in failures:
+        step = expect('platform.order.param', {'sok': 'ok'}, subset=True)
+        steps.append(step.raises(failure['raises']) if 'raises' in failure else step.answer(**failure))
+    client, transport = scripted(steps)
+    plan = Plan().add('platform.order.param', {'sok': 'ok'}, spends_money=True, confirm=Confirm(True))
+    reread = Reread()
+    with pytest.raises(TransportError) as info:
+        apply_plan(client, plan, reread, confirm_timeout=60)
+    transport.assert_done()
+    assert not isinstance(info.value, AmbiguousWriteError)
+    assert reread.calls == 0
+    assert [call['outcome'] for call in plan.sent_report()] == ['refused']
+    assert not plan.may_have_written
+    assert plan.completed == 0
+
+
+def test_a_lost_answer_whose_confirming_read_fails_names_both_and_stays_unknown():
+    """Issue 9: the failure named only the read that failed, not the write whose answer was lost."""
+    client, transport = scripted([
+        expect('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}).raises(lost()),
+        expect('platform.edit', {'elid': 101}).answer(b'<html>proxy login</html><p>', status=200),
+    ])
+    plan = Plan().add('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}, spends_money=True,
+                      confirm=lambda lic: lic is not None)
+
+    def reread():
+        return client.read('platform.edit', elid=101)
+
+    with pytest.raises(OutcomeUnknownError) as info:
+        apply_plan(client, plan, reread, confirm_timeout=60)
+    transport.assert_done()
+    message = '%s' % info.value
+    assert message.startswith(
+        'BILLmanager service.prolong: connection reset by peer; the write may or may not have happened. Reading the '
+        'account to learn whether it happened failed too: BILLmanager platform.edit: the answer is not valid XML')
+    assert message.endswith('It is not sent again: check the account before rerunning.')
+    assert [call['outcome'] for call in plan.sent_report()] == ['unknown']
+    assert plan.may_have_written
+
+
 def test_completed_counts_the_calls_made_before_a_failure():
     client, transport = scripted([
         expect('platform.resume', {'elid': 101}).answer(ok_doc()),

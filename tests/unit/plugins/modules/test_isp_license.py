@@ -292,6 +292,22 @@ def test_lost_order_answer_and_nothing_found_fails_without_a_second_order(monkey
     assert result['calls_sent'] == [{'func': 'platform.order.param', 'params': ORDER, 'outcome': 'unknown'}]
 
 
+def test_an_order_turned_away_with_429_beyond_the_retry_budget_is_no_change(monkeypatch):
+    """Issue 9: a 429 that outlasts the client's retry budget did nothing, yet the task said changed, "outcome unknown"
+    and "may still be completed by the server"."""
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().answer(b'<html>429 Too Many Requests</html>', status=429, headers={'Retry-After': '120'}),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert not result.get('changed')  # a failure without a write leaves changed out (false)
+    assert result['msg'].startswith('BILLmanager platform.order.param: HTTP 429 from ')
+    assert 'Sent before the failure' not in result['msg'] and 'outcome unknown' not in result['msg']
+    assert result['calls_sent'] == [{'func': 'platform.order.param', 'params': ORDER, 'outcome': 'refused'}]
+    assert result['calls_completed'] == 0
+
+
 def test_an_order_committed_after_the_client_gave_up_is_found_and_not_bought_again(monkeypatch):
     """Issue 9: a slow server commits the order at 6 s, the client timed out at 3 s; reading again finds it."""
     run = run_of(monkeypatch, [
