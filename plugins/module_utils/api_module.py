@@ -109,7 +109,7 @@ def fail_from_error(module, client, error, plan=None, **result):
         result['calls_completed'] = plan.completed
         if plan.may_have_written:
             result['changed'] = True
-            msg = '%s %s' % (msg, writes_note(plan, result))
+            msg = with_writes_note(msg, plan, result)
     module.fail_json(msg=msg, **result)
 
 
@@ -118,8 +118,16 @@ def describe_error(client, error):
     return client.redact(error)
 
 
-def writes_note(plan, result):
-    """What a failed run sent before it failed, and what to check before rerunning."""
+def with_writes_note(msg, plan, result):
+    """``msg`` (a sentence) followed by ``writes_note``, which leaves out its advice when ``msg`` already gives it."""
+    msg = msg.rstrip()
+    if not msg.endswith(('.', ':', ';')):
+        msg += '.'
+    return '%s %s' % (msg, writes_note(plan, result, advise='before rerunning' not in msg))
+
+
+def writes_note(plan, result, advise=True):
+    """What a failed run sent before it failed, and (``advise``) what to check before rerunning."""
     sent = ', '.join('%s (%s)' % (call['func'], 'outcome unknown' if call['outcome'] == UNKNOWN else call['outcome'])
                      for call in plan.sent_report())
     known = ', '.join('%s %s' % (name.replace('_', ' '), result[name]) for name in ('order_id', 'license_id')
@@ -127,5 +135,7 @@ def writes_note(plan, result):
     note = 'Sent before the failure: %s%s.' % (sent, '; %s' % known if known else '')
     if any(call['outcome'] == UNKNOWN for call in plan.sent_report()):
         note += ' A call whose outcome is unknown may still be completed by the server.'
+    if not advise:
+        return note
     return note + (' Check the license in the account (isp_license_info) before rerunning; a rerun reads the state '
                    'first and repeats only what it does not find done.')

@@ -159,6 +159,8 @@ EXAMPLES = r'''
     id: "{{ vm_license.license.id }}"
     addons:
       nodes: 4
+  # In check mode a license that would be ordered has no id yet (license.id is null): nothing to address by id.
+  when: vm_license.license.id is not none
 
 - name: Suspend a license during maintenance
   ispsystem.billmanager.isp_license:

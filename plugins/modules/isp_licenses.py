@@ -320,7 +320,7 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
-    argument_spec, client_from_module, describe_error, writes_note,
+    argument_spec, client_from_module, describe_error, with_writes_note,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
     AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES, RENEWAL_PERIODS,
@@ -375,7 +375,7 @@ def main():
     if failed is not None:
         message = '%s: %s' % (failed.wanted.where.rstrip(': '), describe_error(client, failed.error))
         if failed.plan.may_have_written:
-            message = '%s %s' % (message, writes_note(failed.plan, failed.spent))
+            message = with_writes_note(message, failed.plan, failed.spent)
         module.fail_json(msg='%s %s' % (message, fleet.progress()), **report)
     module.exit_json(**report)
 

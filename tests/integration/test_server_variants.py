@@ -236,3 +236,30 @@ def test_a_license_on_the_last_of_many_capped_pages_is_found_and_not_bought(emul
     assert pages == ["%d" % number for number in range(1, 22)]  # 1,030 rows at 50 a page: 21 pages, every one read
     assert emulator.snapshot()["charges"] == []
     assert not [entry for entry in emulator.log_entries() if entry["write"]]
+
+
+OUTSIDE_THE_CATALOGUE = """---
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: order a product outside the catalogue by pricelist
+      ispsystem.billmanager.isp_license:
+        pricelist: 55200
+        comment: lite
+    - name: again
+      ispsystem.billmanager.isp_license:
+        pricelist: 55200
+        comment: lite
+"""
+
+
+def test_a_product_outside_the_catalogue_is_ordered_once_and_found_again(emulator, tmp_path):
+    """QA: pricelist 55200 (ISPmanager 6 Lite, listed by a name the catalogue does not know) was bought, then the
+    task failed ("shows no product this collection knows"), and so did every rerun."""
+    result = run_playbook(OUTSIDE_THE_CATALOGUE, emulator, tmp_path=tmp_path)
+    assert result.rc == 0, result.describe()
+    assert [(record["task"], record["status"]) for record in result.tasks] == [
+        ("order a product outside the catalogue by pricelist", "changed"), ("again", "ok")]
+    _status, ordered = status_of(result, "again")
+    assert ordered["license"]["pricelist"] == 55200
+    assert [charge["func"] for charge in emulator.snapshot()["charges"]] == ["platform.order.param"]

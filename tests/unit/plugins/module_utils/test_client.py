@@ -16,7 +16,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import WITHHELD
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import WITHHELD, url_without_userinfo
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
     AccessDeniedError, AmbiguousWriteError, ApiError, AuthError, InsufficientFundsError, InvalidValueError,
     NotFoundError, TLSVerificationError, TransportError, UnknownApiError,
@@ -752,3 +752,26 @@ def test_server_date_is_taken_from_error_answers_too():
     with pytest.raises(NotFoundError):
         client.read('platform.edit', elid=9)
     assert client.server_date == datetime.date(2026, 12, 1)
+
+
+def test_credentials_in_the_url_are_never_shown():
+    """QA: api_url http://demo:demo%2Dsecret@host/... came back whole as api.api_url of isp_license_info."""
+    url = 'http://demo:demo%2Dsecret@billmgr.example.test:1500/manager/billmgr?x=1'
+    transport = FakeTransport([expect('platform').answer('<html>Bad gateway</html>', status=502)], url=url)
+    client = make_client(transport, url=url, password='demo-secret', retry_budget=0)
+    assert client.shown_url == 'http://billmgr.example.test:1500/manager/billmgr?x=1'
+    with pytest.raises(TransportError) as info:
+        client.read('platform')
+    assert 'secret' not in str(info.value) and 'demo:' not in str(info.value)
+    assert 'from http://billmgr.example.test:1500/manager/billmgr' in str(info.value)
+    assert url_without_userinfo(API_URL) == API_URL
+
+
+def test_an_unacknowledged_renewal_names_each_missing_result_once():
+    """QA: the message said "no <ok/>, no <newexpiredate>, no <newexpiredate>" (the nested and the flat form)."""
+    form = doc('<elid>101</elid><expiredate>2026-12-01</expiredate>', func='service.prolong')
+    client, transport, _clock = scripted([expect('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}).answer(form)])
+    with pytest.raises(TransportError) as info:
+        client.write('service.prolong', elid=101, period=1, sok='ok')
+    transport.assert_done()
+    assert '(no <ok/>, no <newexpiredate>);' in str(info.value)

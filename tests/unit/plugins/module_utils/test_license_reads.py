@@ -432,6 +432,23 @@ def test_pricelist_filter_for_a_product_shown_by_an_unknown_name():
     assert ids(found) == [7]
 
 
+@pytest.mark.parametrize('pricelist, expected', [(55200, [7]), (55163, [])])
+def test_a_comment_carried_by_a_product_shown_by_an_unknown_name_is_read_on_its_own(pricelist, expected):
+    """QA: isp_license with pricelist 55200 (a product outside the catalogue) ordered, then refused its own new license
+    ("shows no product this collection knows") on this and every later run. The row shows the product by name; the
+    license read by id shows its pricelist as a number."""
+    client, transport = scripted([
+        expect('platform', page(1, 500)).answer(list_doc([
+            elem(id=1, pricelist='VMmanager 6', status=2, comment='web'),
+            elem(id=7, pricelist='ISPmanager 6 Lite', status=2, comment='lite'),
+            elem(id=8, pricelist='ISPmanager 6 Lite', status=2, comment='other'),  # another comment: not read
+        ], p_elems=3)),
+        expect('platform.edit', {'elid': 7}).answer(one(7, comment='lite', pricelist=55200)),
+    ])
+    assert ids(find_by_comment(client, 'lite', pricelist)) == expected
+    transport.assert_done()
+
+
 # -- find_license ------------------------------------------------------------------------------------
 
 def test_find_license_by_id_that_does_not_exist_never_orders():

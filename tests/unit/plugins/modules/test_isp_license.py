@@ -286,6 +286,7 @@ def test_lost_order_answer_and_nothing_found_fails_without_a_second_order(monkey
     # issue 9, late commits: a rerun cannot see what the server completes later, on any controller; say how long to wait
     assert 'on this controller or any other' in result['msg']
     assert 'wait at least as long as the server may hold a request' in result['msg']
+    assert result['msg'].count('before rerunning') == 1  # QA: the advice was given twice
     assert result['calls'] == [{'func': 'platform.order.param', 'params': ORDER}]
     assert result['calls_completed'] == 0
     assert result['changed'] is True  # issue 9: an order may have happened
@@ -522,6 +523,7 @@ def test_a_failing_read_back_after_an_order_reports_the_order(monkeypatch):
     assert (result['order_id'], result['license_id']) == (9001, 201)
     assert 'HTTP 503' in result['msg']
     assert 'Sent before the failure: platform.order.param (done); order id 9001, license id 201' in result['msg']
+    assert '. Sent before the failure' in result['msg']  # QA: the error's sentence was not ended first
 
 
 def test_an_order_that_times_out_waiting_reports_the_license(monkeypatch, fake_time):
