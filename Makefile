@@ -20,6 +20,7 @@
 #   make matrix-units   unit tests on the oldest and the newest ansible-core (venvs .venv-core<version>)
 #   make matrix         ansible-doc and sanity on the oldest and the newest ansible-core, integration on the newest
 #   make bench          tests/performance: API requests per task (checked) and wall time vs ansible.builtin.ping (reported)
+#   make mutation       tests/mutation: each deliberate one-line mutation of a money guard must fail the unit suite
 #   make test           sanity, lint, units, matrix-units, integration, release-check, docs (in that order)
 #   make demo           docs/demo/demo.yml against a local emulator
 #   make clean          remove build/ and the venvs
@@ -65,7 +66,7 @@ python_bin = $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/$(1).*/bin
 MATRIX_VENV = $(CURDIR)/.venv-core$(1)
 
 .PHONY: venv collection ansible-test-get-pip sanity lint units fuzz integration test demo clean bench \
-        tarball release-check docs changelog matrix matrix-units matrix-doc matrix-sanity matrix-integration
+        tarball release-check docs changelog matrix matrix-units matrix-doc matrix-sanity matrix-integration mutation
 
 venv: $(VENV_STAMP)
 
@@ -131,6 +132,12 @@ lint: venv collection
 
 bench: venv collection
 	$(VENV_BIN)/python tests/performance/run_benchmarks.py
+
+# Each mutation of tests/mutation/run_mutations.py is applied to a temporary copy of the collection (never to the
+# work tree) and the copy's unit suite must fail. Not part of `make test`: it runs the suite once per mutation.
+MUTATION_JOBS ?= 2
+mutation: venv
+	$(VENV_BIN)/python tests/mutation/run_mutations.py --jobs $(MUTATION_JOBS)
 
 # The tarball, built from the laid-out collection (so only files git knows, less galaxy.yml's build_ignore).
 tarball: venv collection

@@ -11,12 +11,14 @@ on the wire, not on a stub.
 from __future__ import annotations
 
 import copy
+import datetime
 
 import pytest
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
     AmbiguousWriteError, InsufficientFundsError, InvalidOptionError, TransportError,
 )
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import plan_change
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
     ConfirmedByRead, OutcomeUnknownError, Plan, PlannedCall, VerificationError, apply_plan, verify_applied,
 )
@@ -207,6 +209,18 @@ def test_lost_answer_confirmed_goes_on_with_the_license_read_and_no_resend():
     assert reread.calls == 1
     assert confirm.seen == [seen]
     assert plan.completed == 2
+
+
+def test_a_lost_delete_answer_is_confirmed_by_a_license_that_no_longer_reads():
+    """After a lost delete answer the license reads as not found (None): the delete happened. Sending it again would
+    be refused (nothing is left to delete) and fail a run that did what it should."""
+    client, transport = scripted([expect('platform.delete', {'elid': 101}).raises(lost())])
+    plan = plan_change(dict(BEFORE), 'absent', None, {}, datetime.date(2026, 11, 27))
+    answers = apply_plan(client, plan, Reread(None))
+    transport.assert_done()
+    assert transport.funcs == ['platform.delete']
+    assert isinstance(answers[0], ConfirmedByRead) and answers[0].license is None
+    assert plan.outcomes == ['confirmed']
 
 
 def test_lost_answer_of_a_money_call_not_confirmed_fails_after_one_request():

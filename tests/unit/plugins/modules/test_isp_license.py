@@ -15,7 +15,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils import recon
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError
 from ansible_collections.ispsystem.billmanager.plugins.modules import isp_license
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
-    FakeClock, error_doc, expect, ok_doc,
+    FakeClock, error_doc, expect, list_doc, ok_doc,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.modules.module_harness import (
     AUTH, DATE, FIRST_PAGE, USER, ModuleRun, license_doc, license_row, list_page, read_one, serialized,
@@ -393,6 +393,33 @@ def test_absent_and_missing_changes_nothing(monkeypatch):
     assert result['diff'] == {'before': {}, 'after': {}}
 
 
+@pytest.mark.parametrize('check_mode', [False, True], ids=['real', 'check'])
+def test_addons_the_api_does_not_show_are_not_compared_and_no_edit_is_planned(monkeypatch, check_mode):
+    """The license read by id shows no addon cell: its counts are unknown, and an edit "to fix them" would be a paid
+    platform.edit sent on every run. The run refuses instead, in check mode too, before any write."""
+    run = run_of(monkeypatch, [read_one(201, comment='web-new')])
+    result = run(dict(AUTH, id=201, addons={'nodes': 3, 'vms': 200}), fails=True, check_mode=check_mode)
+    run.transport.assert_done()
+    assert 'the API did not show the addon values of license 201, so they cannot be compared' in result['msg']
+    assert result['calls'] == []
+    assert result.get('changed') is not True
+
+
+def test_an_empty_page_while_p_elems_says_more_never_orders(monkeypatch):
+    """The order gate: page 1 is full (the 2 rows the server says it serves), page 2 is empty, yet p_elems says 4.
+    The comment may be on the rows that were not served: the list is incomplete and nothing is ordered."""
+    run = run_of(monkeypatch, [
+        expect('platform', FIRST_PAGE).answer(list_doc([OTHER, license_row(102, comment='web-old2')], p_elems=4, p_cnt=2,
+                                                       p_num=1), headers=DATE),
+        expect('platform', {'p_cnt': 2, 'p_num': 2}).answer(list_doc([], p_elems=4, p_cnt=2, p_num=2), headers=DATE),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert 'the license list is incomplete: read 2 of 4 rows' in result['msg']
+    assert run.count('platform.order.param') == 0
+    assert result['calls'] == []
+
+
 def test_a_license_of_another_product_is_refused(monkeypatch):
     run = run_of(monkeypatch, [read_new()])
     result = run(dict(AUTH, id=201, product='dcimanager6'), fails=True)
@@ -554,6 +581,52 @@ def test_two_licenses_with_the_comment_after_an_order_fail_loudly_and_delete_not
     assert 'Nothing was deleted' in result['msg']
     assert result['changed'] is True
     assert run.count('platform.delete') == 0
+
+
+def test_a_lost_order_answer_then_two_licenses_with_the_comment_fail_loudly(monkeypatch):
+    """The order's answer was lost and the list read again shows two licenses with the comment (a concurrent run
+    ordered too): neither is taken for the one ordered; the run fails naming both, and orders or deletes nothing."""
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().raises(lost()),
+        list_page(OTHER, license_row(201, comment='web-new'), license_row(202, comment='web-new')),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert "after the order, 2 live licenses carry comment 'web-new': ids 201, 202" in result['msg']
+    assert result['changed'] is True
+    assert run.count('platform.order.param') == 1
+    assert run.count('platform.delete') == 0
+
+
+def test_an_order_whose_comment_shows_on_another_license_than_the_one_answered_fails(monkeypatch):
+    """The order answered license 201, but the one live license with the comment is 202 (not the one bought): the run
+    fails naming both, and does not report 202 as the license it ordered."""
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().answer(order_answer(), headers=DATE),
+        after_order(OTHER, license_row(202, comment='web-new')),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert "the order answered license id 201, but the license with comment 'web-new' is 202" in result['msg']
+    assert result['changed'] is True
+    assert result['license_id'] == 201
+
+
+def test_a_new_license_that_does_not_show_what_was_ordered_fails(monkeypatch):
+    """The new license shows 2 nodes where 3 were ordered: the order is not reported as done as asked."""
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().answer(order_answer(), headers=DATE),
+        after_order(),
+        read_new(addons={55165: 2, 55164: 200}),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert 'does not show what they should have done: addons.nodes is 2, expected 3' in result['msg']
+    assert result['changed'] is True
+    assert (result['license_id'], result['order_id']) == (201, 9001)
 
 
 def test_an_order_whose_comment_comes_back_otherwise_fails_saying_so(monkeypatch):

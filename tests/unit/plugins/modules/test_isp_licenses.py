@@ -217,6 +217,16 @@ def test_max_renewals_counts_periods_over_all_licenses(monkeypatch):
     assert 'licenses[0] (web-1) license 101 3 x 1 month(s); licenses[1] (web-2) license 102 1 x 1 month(s)' in result['msg']
 
 
+def test_a_plan_exactly_at_the_spend_limits_is_allowed(monkeypatch):
+    """max_orders and max_renewals are the most a run may buy: a plan of exactly that many goes ahead."""
+    run = run_of(monkeypatch, [list_page(*ROWS)])
+    licenses = [vm('new-0'), vm('new-1'), vm('web-1', renew={'until': '2027-04-01'}), vm('web-2', renew={'min_days_left': 60})]
+    result = run(dict(AUTH, licenses=licenses, max_orders=2, max_renewals=4), check_mode=True)
+    run.transport.assert_done()
+    assert (result['summary']['orders'], result['summary']['renewals']) == (2, 4)
+    assert result['changed'] is True
+
+
 def test_every_planning_problem_is_listed_and_nothing_is_written(monkeypatch):
     run = run_of(monkeypatch, [
         list_page(*ROWS),
