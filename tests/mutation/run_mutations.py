@@ -1,25 +1,28 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, ispsystem.billmanager contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Every money guard has a unit test that fails without it: deliberate one-line mutations of the guards.
 
-Each mutation (``MUTATIONS`` below) names a file, a source snippet that must occur in it exactly once,
-its replacement, and why the guard matters. For each one, a fresh copy of the collection (the files git knows,
-tracked or not ignored, as ``make collection`` lays them out) is made under
+Each mutation (``MUTATIONS`` below) names a file under plugins/, a source snippet that must occur in it exactly
+once, its replacement, and why the guard matters. For each one, a fresh copy of the collection (the files git
+knows, tracked or untracked but not ignored, as ``make collection`` lays them out) is made under
 ``<tmp>/ansible_collections/ispsystem/billmanager``, the mutation is applied to the copy (the repository's files
-are never touched), and the unit suite of the copy runs against it (``pytest -x -q -p no:cacheprovider
---hypothesis-profile=mutation tests/unit``, less tests/unit/emulator, which tests the emulator alone; tests/unit/conftest.py puts the copy's ``ansible_collections`` on
-``sys.path``, so the copy is what the tests import). A mutation is *caught* when the suite fails, *survived* when
-it passes. A mutation declared ``equivalent`` (it cannot change behaviour, another guard covers the same case)
-is run and reported, but its survival is expected.
+are never touched), and the copy's unit suite runs against it: ``pytest -x -q -p no:cacheprovider
+--hypothesis-profile=mutation tests/unit`` in the copy, less tests/unit/emulator (it tests the emulator alone and
+imports nothing of plugins/). tests/unit/conftest.py puts the copy's ``ansible_collections`` on ``sys.path``, so
+the copy is what the tests import; the ``mutation`` profile (tests/conftest.py) keeps the property tests short.
 
-Before the mutations, the unmutated copy must pass (the baseline), and every snippet must occur exactly once
-and its mutated file must still compile: otherwise the list is out of step with the code and nothing runs.
+A mutation is *caught* when the suite fails (or hangs past TIMEOUT), *survived* when it passes. A mutation
+declared ``equivalent`` (it cannot change what the code does: another guard covers the same case) is run and
+reported, and its survival is expected.
 
-Usage: run_mutations.py [-j JOBS] [-k SUBSTRING ...] [--list]. Exit code 0 when every mutation was caught
-(equivalent ones aside), 1 when one survived, 2 when the list or the baseline is broken.
+Before any mutation runs, every snippet must occur exactly once and its mutated file must compile (otherwise the
+list is out of step with the code), and the unmutated copy must pass (the baseline).
+
+Usage: python tests/mutation/run_mutations.py [-j JOBS] [-k SUBSTRING ...] [--list] [--no-baseline]
+Exit code 0 when every mutation was caught (equivalent ones aside), 1 when one survived, 2 when the list, the
+baseline or a run is broken.
 """
 
 from __future__ import annotations
@@ -63,7 +66,9 @@ class Mutation:
         self.equivalent = equivalent
 
 
-# fmt: the name says where (file.guard); the snippet is exact source, and stays unique in its file.
+# The money guards of plugins/, each changed the way a careless edit would: a condition dropped, a comparison
+# flipped or moved by one, a raise or a check skipped, a money call marked free. The name says where (area.guard);
+# the snippet is exact source and must stay unique in its file (the runner refuses to start otherwise).
 MUTATIONS = [
     # -- license_reads.py: the complete list read (the order gate's first half) -----------------------------------
     Mutation('reads.empty-page-completeness', 'license_reads',
@@ -438,6 +443,8 @@ def run_one(pristine, files, mutation, workdir):
         return Outcome(mutation, 'survived', seconds, mutation.equivalent or '')
     if code == 1:
         return Outcome(mutation, 'caught', seconds, first_failure(output))
+    if code == 2 and 'error during collection' in output:  # the baseline collects: the mutation broke an import
+        return Outcome(mutation, 'caught', seconds, 'collection error: %s' % first_failure(output))
     tail = '\n'.join(output.strip().splitlines()[-15:])
     return Outcome(mutation, 'error', seconds, 'pytest exit code %s:\n%s' % (code, tail))
 
@@ -505,8 +512,9 @@ def main(argv=None):
     for outcome in ordered:
         print(outcome.line())
     for outcome in survived:
-        print('\nSURVIVED %s (%s): %s\n  %r -> %r' % (outcome.mutation.name, outcome.mutation.file, outcome.mutation.why,
-                                                   outcome.mutation.snippet, outcome.mutation.replacement))
+        mutation = outcome.mutation
+        details = (mutation.name, mutation.file, mutation.why, mutation.snippet, mutation.replacement)
+        print('\nSURVIVED %s (%s): %s\n  %r -> %r' % details)
     elapsed = time.monotonic() - started
     print('\nmutation: %d mutations, %d caught, %d survived, %d equivalent, %d errors (%dm%02ds)'
           % (len(ordered), len(caught), len(survived), len(equivalent), len(errors), elapsed // 60, elapsed % 60))
