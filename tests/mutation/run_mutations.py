@@ -401,19 +401,51 @@ class Outcome:
         return '%-10s %-44s %5.1fs  %s' % (label, self.mutation.name, self.seconds, self.detail)
 
 
-def run_suite(copy_root, timeout=TIMEOUT):
-    """(return code or None on timeout, output) of the unit suite run in ``copy_root``."""
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
-    env.pop('PYTHONPATH', None)
-    process = subprocess.Popen([sys.executable] + PYTEST_ARGS, cwd=copy_root, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+class Suites:
+    """The unit suites running now, so that an interrupted run leaves no suite behind."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.running = set()
+        self.stopping = False
+
+    def run(self, copy_root, timeout=TIMEOUT):
+        """(return code, or None when it ran past ``timeout``, output) of the unit suite run in ``copy_root``."""
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
+        env.pop('PYTHONPATH', None)
+        with self.lock:
+            if self.stopping:
+                raise KeyboardInterrupt('stopping')
+            process = subprocess.Popen([sys.executable] + PYTEST_ARGS, cwd=copy_root, env=env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+            self.running.add(process)
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(process)
+            output, _ = process.communicate()
+            return None, output.decode('utf-8', 'replace')
+        finally:
+            with self.lock:
+                self.running.discard(process)
+        return process.returncode, output.decode('utf-8', 'replace')
+
+    def stop(self):
+        """Start no suite any more and kill the running ones (each runs in a process group of its own)."""
+        with self.lock:
+            self.stopping = True
+            for process in self.running:
+                _kill(process)
+
+
+def _kill(process):
     try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
-        return None, output.decode('utf-8', 'replace')
-    return process.returncode, output.decode('utf-8', 'replace')
+    except ProcessLookupError:
+        pass
+
+
+SUITES = Suites()
 
 
 def first_failure(output):
@@ -433,7 +465,7 @@ def run_one(pristine, files, mutation, workdir):
         lay_out(files, pristine, copy_root)
         with open(os.path.join(copy_root, mutation.file), 'w', encoding='utf-8') as handle:
             handle.write(mutated_source(pristine, mutation))
-        code, output = run_suite(copy_root)
+        code, output = SUITES.run(copy_root)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     seconds = time.monotonic() - started
@@ -447,6 +479,10 @@ def run_one(pristine, files, mutation, workdir):
         return Outcome(mutation, 'caught', seconds, 'collection error: %s' % first_failure(output))
     tail = '\n'.join(output.strip().splitlines()[-15:])
     return Outcome(mutation, 'error', seconds, 'pytest exit code %s:\n%s' % (code, tail))
+
+
+def _interrupted(signum, frame):  # pylint: disable=unused-argument
+    raise KeyboardInterrupt('signal %d' % signum)
 
 
 def parse_args(argv):
@@ -477,7 +513,10 @@ def main(argv=None):
     if not mutations:
         print('no mutation matches %s' % ', '.join(args.only), file=sys.stderr)
         return 2
+    signal.signal(signal.SIGTERM, _interrupted)
     workdir = tempfile.mkdtemp(prefix='billmgr-mutation-')
+    outcomes = {}
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs))
     try:
         pristine_base = os.path.join(workdir, 'pristine')
         files = collection_files(ROOT)
@@ -485,23 +524,24 @@ def main(argv=None):
         pristine = collection_dir(pristine_base)
         if not args.no_baseline:
             print('baseline: the unit suite of an unmutated copy ...', flush=True)
-            code, output = run_suite(pristine)
+            code, output = SUITES.run(pristine)
             if code != 0:
                 print(output, file=sys.stderr)
                 print('the unit suite fails without any mutation (exit code %s): fix it first' % code, file=sys.stderr)
                 return 2
             print('baseline passes (%.0fs)' % (time.monotonic() - started), flush=True)
         print('%d mutation(s), %d at a time' % (len(mutations), args.jobs), flush=True)
-        lock = threading.Lock()
-        outcomes = {}
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            futures = dict((pool.submit(run_one, pristine, files, mutation, workdir), mutation) for mutation in mutations)
-            for future in concurrent.futures.as_completed(futures):
-                outcome = future.result()
-                with lock:
-                    outcomes[outcome.mutation.name] = outcome
-                    print('[%d/%d] %s' % (len(outcomes), len(mutations), outcome.line()), flush=True)
+        futures = [pool.submit(run_one, pristine, files, mutation, workdir) for mutation in mutations]
+        for future in concurrent.futures.as_completed(futures):
+            outcome = future.result()
+            outcomes[outcome.mutation.name] = outcome
+            print('[%d/%d] %s' % (len(outcomes), len(mutations), outcome.line()), flush=True)
+    except KeyboardInterrupt:
+        print('interrupted after %d of %d mutation(s)' % (len(outcomes), len(mutations)), file=sys.stderr)
+        return 130
     finally:
+        SUITES.stop()
+        pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(workdir, ignore_errors=True)
     ordered = [outcomes[mutation.name] for mutation in mutations]
     caught = [outcome for outcome in ordered if outcome.caught]

@@ -26,7 +26,6 @@ from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.f
     API_URL, LOGIN_HTML, PROXY_HTML, FakeClock, FakeTransport, doc, elem, error_doc, expect, list_doc, make_client,
     ok_doc,
 )
-from ansible_collections.ispsystem.billmanager.tests.unit.hypothesis_examples import examples
 
 BACKOFF = [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]  # 23.5 s; the next 8 s would pass the default 30 s budget
 
