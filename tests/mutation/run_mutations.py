@@ -420,10 +420,10 @@ class Suites:
                                        stderr=subprocess.STDOUT, start_new_session=True)
             self.running.add(process)
         try:
-            output, _ = process.communicate(timeout=timeout)
+            output = process.communicate(timeout=timeout)[0]
         except subprocess.TimeoutExpired:
             _kill(process)
-            output, _ = process.communicate()
+            output = process.communicate()[0]
             return None, output.decode('utf-8', 'replace')
         finally:
             with self.lock:
@@ -486,7 +486,7 @@ def _interrupted(signum, frame):  # pylint: disable=unused-argument
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('-j', '--jobs', type=int, default=2, help='suites run at once (default 2)')
     parser.add_argument('-k', '--only', action='append', default=[], metavar='SUBSTRING',
                         help='run only the mutations whose name contains SUBSTRING (repeatable)')
