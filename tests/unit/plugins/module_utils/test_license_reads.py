@@ -393,12 +393,13 @@ def test_rows_without_comment_cells_cost_one_read_per_live_license_of_the_produc
 
 
 def test_a_candidate_whose_product_is_not_understood_refuses_the_decision():
-    """A live license carrying the comment whose product the row names in a way this collection does not know may be
-    the one asked for, or a license of another product: neither ordering nor acting on it is safe."""
+    """A live license carrying the comment whose product neither its row nor its own read shows in a way this collection
+    knows may be the one asked for, or a license of another product: neither ordering nor acting on it is safe."""
     client, transport = scripted([
         expect('platform', page(1, 500)).answer(list_doc([
             elem(id=8, pricelist='VMmanager 6 (2026 edition)', status=2, comment='web'),
         ], p_elems=1)),
+        expect('platform.edit', {'elid': 8}).answer(one(8, comment='web', pricelist='VMmanager 6 (2026 edition)')),
     ])
     with pytest.raises(NotUnderstoodError, match='license 8 shows no product this collection knows'):
         find_by_comment(client, 'web', 55163)
