@@ -221,6 +221,11 @@ MUTATIONS = [
              "    if call.spends_money:\n        raise OutcomeUnknownError(",
              "    if False:\n        raise OutcomeUnknownError(",
              'a call that spends money is never sent twice in one run, even when a read does not show it'),
+    Mutation('plan.lost-answer-not-refused', 'plan',
+             "    except AmbiguousWriteError:\n        raise\n    except (ApiError, TransportError):",
+             "    except UnacknowledgedWriteError:\n        raise\n    except (ApiError, TransportError):",
+             'a write whose answer was lost may have been done: it is never counted as refused (changed false after an '
+             'order that may have been placed)'),
     Mutation('plan.unacknowledged-write-resent', 'plan',
              "    if isinstance(error, UnacknowledgedWriteError):\n        raise OutcomeUnknownError(",
              "    if False:\n        raise OutcomeUnknownError(",
