@@ -19,7 +19,9 @@
 #   make changelog      (re)write the release of galaxy.yml's version: changelogs/changelog.yaml and CHANGELOG.rst
 #   make matrix-units   unit tests on the oldest and the newest ansible-core (venvs .venv-core<version>)
 #   make matrix         ansible-doc and sanity on the oldest and the newest ansible-core, integration on the newest
-#   make bench          tests/performance: API requests per task (checked) and wall time vs ansible.builtin.ping (reported)
+#   make bench          tests/performance, account of 1,000: API requests per task (checked), wall time vs ping (reported)
+#   make bench-role     tests/performance: the role panel_license on 200 panel hosts (first run and rerun; long)
+#   make bench-large    tests/performance: account of 10,000, and the whole loop of isp_license over 1,000 (long)
 #   make mutation       tests/mutation: each deliberate one-line mutation of a money guard must fail the unit suite
 #   make test           sanity, lint, units, matrix-units, integration, release-check, docs (in that order)
 #   make demo           docs/demo/demo.yml against a local emulator
@@ -65,7 +67,7 @@ PYENV_ROOT ?= $(HOME)/.pyenv
 python_bin = $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/$(1).*/bin/python$(1)))),python$(1))
 MATRIX_VENV = $(CURDIR)/.venv-core$(1)
 
-.PHONY: venv collection ansible-test-get-pip sanity lint units fuzz integration test demo clean bench \
+.PHONY: venv collection ansible-test-get-pip sanity lint units fuzz integration test demo clean bench bench-role bench-large \
         tarball release-check docs changelog matrix matrix-units matrix-doc matrix-sanity matrix-integration mutation
 
 venv: $(VENV_STAMP)
@@ -131,7 +133,13 @@ lint: venv collection
 	git ls-files -z --cached --others --exclude-standard '*.yml' '*.yaml' | xargs -0 $(VENV_BIN)/yamllint --strict
 
 bench: venv collection
-	$(VENV_BIN)/python tests/performance/run_benchmarks.py
+	$(VENV_BIN)/python tests/performance/run_benchmarks.py --suite standard
+
+bench-role: venv collection
+	$(VENV_BIN)/python tests/performance/run_benchmarks.py --suite role
+
+bench-large: venv collection
+	$(VENV_BIN)/python tests/performance/run_benchmarks.py --suite large
 
 # Each mutation of tests/mutation/run_mutations.py is applied to a temporary copy of the collection (never to the
 # work tree) and the copy's unit suite must fail. Not part of `make test`: it runs the suite once per mutation.

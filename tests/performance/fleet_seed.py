@@ -2,11 +2,12 @@
 # Copyright (c) 2026, ispsystem.billmanager contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Emulator seed of a big account: user ``demo`` with 1,000 licenses (the DESIGN's "Scale" case).
+"""Emulator seed of a big account: user ``demo`` with 1,000 licenses (the DESIGN's "Scale" case), or any size.
 
-Deterministic (no randomness): license ``i`` (1-based) is
+The benchmarks use 1,000 and 10,000 (``fleet_seed(10000)``, ``--count 10000``). Deterministic (no randomness):
+license ``i`` (1-based) is
 
-- id ``FIRST_ID + i``, comment ``fleet-%04d`` (distinct);
+- id ``FIRST_ID + i``, comment ``fleet-%04d`` (distinct; ``fleet-10000`` is the 10,000th);
 - DCImanager 6 when ``i % 3 == 0`` (addon 55171 servers), else VMmanager 6 (addons 55165 nodes, 55164 vms);
 - deleted when ``i % 20 == 7``, suspended by the user when ``i % 20 == 13``, ordered when ``i % 50 == 29``,
   else active;

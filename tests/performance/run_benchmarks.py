@@ -2,19 +2,21 @@
 # Copyright (c) 2026, ispsystem.billmanager contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Benchmarks of the collection's modules against an emulated account of 1,000 licenses (``make bench``).
+"""Benchmarks of the collection's modules and role against emulated accounts of 1,000 and 10,000 licenses.
 
-Every scenario is one real ansible-playbook run: one task looping over N items against the emulator
-seeded by fleet_seed.py. Each item's requests are told apart by a tag in the API URL
-(``api_url: <emulator>?bench_item=<index>``; the emulator logs the raw query string), so the request
-log gives the requests of every single module run: reads, writes and which ``func``.
+Every scenario (bench_scenarios.py) is one real ansible-playbook run against the emulator seeded by
+fleet_seed.py: a task looping over items, one task (isp_licenses), or the role panel_license over an
+inventory of panel hosts. Each module run's requests are told apart by a tag in the API URL
+(``api_url: <emulator>?bench_item=<index>``; the emulator logs the raw query string), so the request log gives
+the requests of every single module run: reads, writes, which ``func``, and the rows and bytes they read
+(the log's ``rows`` and ``bytes``).
 
-Request counts are deterministic and are checked (a module making more requests than its scenario
-expects fails the run, exit code 1). Wall time is only reported, never checked: as seconds per item
-and as a ratio to the same loop of ``ansible.builtin.ping`` run in the same session (Ansible's own
-per-task cost: a new Python process per module run).
+Request counts are deterministic and are checked (a run making other requests than its scenario expects
+fails the benchmark, exit code 1). Wall time is only reported, never checked: against ``ansible.builtin.ping``
+of the same shape in the same run (the same loop, one task, or one task on the same hosts).
 
-    .venv/bin/python tests/performance/run_benchmarks.py [--only NAME,...] [--output FILE] [--list]
+    .venv/bin/python tests/performance/run_benchmarks.py [--suite standard|large|all] [--only NAME,...]
+                                                         [--output FILE] [--list]
 
 The collection is taken from the laid-out tree (``make collection``; BILLMGR_TEST_COLLECTIONS_PATH wins).
 """
@@ -32,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -44,142 +46,76 @@ for _path in (PERF_DIR, TESTS_DIR / "integration", TESTS_DIR / "emulator"):
         sys.path.insert(0, str(_path))
 
 from billmgr_emulator import Emulator  # noqa: E402  (needs the sys.path entries above)
-from fleet_seed import (  # noqa: E402
-    ACTIVE, ADDON_NODES, ADDON_SERVERS, ADDON_VMS, DCIMANAGER6, DELETED, PRODUCT_NAMES, STATUS_NAMES, SUSPENDED,
-    VMMANAGER6, days_left, fleet_seed,
-)
-from playbook_runner import require_collection, run_playbook  # noqa: E402
+from bench_report import markdown  # noqa: E402
+from bench_scenarios import LOOP, PAGE_SIZE, ROLE, SUITES, TASK, TASK_REPEAT, all_scenarios, seeds  # noqa: E402
+from playbook_runner import API_PASSWORD, API_USER, require_collection, run_playbook  # noqa: E402
 
 CALLBACK_DIR = PERF_DIR / "callback_plugins"
-DEFAULT_OUTPUT = PERF_DIR / "results" / "latest.json"
-PAGE_SIZE = 500  # plugins/module_utils/license_reads.py PAGE_SIZE
+RESULTS_DIR = PERF_DIR / "results"
 TAG = "bench_item"
-FLEET_SIZE = 100
-SMALL = 3  # items of every other scenario (the fleet loops dominate the run time)
 
 
-@dataclass
-class Scenario:
-    """One looped task: ``module`` run once per item of ``items`` (each a dict of module options)."""
-
-    name: str
-    group: str
-    module: str
-    description: str
-    items: list
-    reads: dict
-    """Expected read requests of every single item, by func."""
-    writes: dict = field(default_factory=dict)
-    """Expected write requests of every single item, by func."""
-    changed: bool = False
-    check_item: object = None
-    """Optional: item summary (bench_timing callback) -> error text or None."""
-    config: dict = field(default_factory=dict)
-    """Emulator config for this scenario (e.g. list_addons), applied after the reset."""
-
-    @property
-    def size(self) -> int:
-        return len(self.items)
+# -- playbooks -----------------------------------------------------------------------------------------------
 
 
-def module_addons(lic: dict) -> dict:
-    """The ``addons`` option that matches a seed license as it is (so isp_license has nothing to do)."""
-    if lic["pricelist"] == VMMANAGER6:
-        return {"nodes": lic["addons"][ADDON_NODES], "vms": lic["addons"][ADDON_VMS]}
-    return {ADDON_SERVERS: lic["addons"][ADDON_SERVERS]}
+def tagged_url(index) -> str:
+    return "{{ emulator_url }}?%s=%s" % (TAG, index)
 
 
-def spread(licenses: list, count: int) -> list:
-    """``count`` licenses taken evenly across ``licenses`` (so both list pages hold some)."""
-    if count >= len(licenses):
-        return list(licenses)
-    step = len(licenses) / float(count)
-    return [licenses[int(index * step)] for index in range(count)]
+def loop_play(name: str, module: str, items: list, ping: bool = False) -> list:
+    """One task looping over ``bench_items``; each item's options are templated from the item."""
+    if ping:
+        args = {"data": "{{ item.label }}"}
+    else:
+        keys = sorted({key for item in items for key in item if key != "label"})
+        args = {"api_url": tagged_url("{{ bench_index }}")}
+        args.update((key, "{{ item.%s }}" % key) for key in keys)
+    task = {"name": name, ("ansible.builtin.ping" if ping else module): args, "loop": "{{ bench_items }}",
+            "loop_control": {"index_var": "bench_index", "label": "{{ item.label }}"}}
+    return [{"name": "benchmark %s" % name, "hosts": "localhost", "connection": "local", "gather_facts": False,
+             "tasks": [task]}]
 
 
-def expect_count(key: str, wanted: int):
-    def check(summary: dict):
-        if summary.get(key) != wanted:
-            return "expected %s=%s, got %s" % (key, wanted, summary.get(key))
-        return None
-    return check
+def task_play(name: str, module: str, options: dict, ping: bool = False) -> list:
+    """One task, no loop; its options are templated from ``bench_args``."""
+    if ping:
+        args = {}
+    else:
+        args = {"api_url": tagged_url(0)}
+        args.update((key, "{{ bench_args.%s }}" % key) for key in sorted(options))
+    task = {"name": name, ("ansible.builtin.ping" if ping else module): args}
+    return [{"name": "benchmark %s" % name, "hosts": "localhost", "connection": "local", "gather_facts": False,
+             "tasks": [task]}]
 
 
-def scenarios(seed: dict) -> list:
-    """Every scenario, built from the seed (so the expectations follow the data)."""
-    licenses = seed["licenses"]
-    active = [lic for lic in licenses if lic["status"] == ACTIVE]
-    not_deleted = [lic for lic in licenses if lic["status"] != DELETED]
-    dci_suspended = [lic for lic in licenses if lic["pricelist"] == DCIMANAGER6 and lic["status"] == SUSPENDED]
-    fleet = spread(active, FLEET_SIZE)
-    few = spread(active, SMALL)
-    far = spread([lic for lic in active if days_left(lic, seed["today"]) >= 7], SMALL)
-    due = spread([lic for lic in active if lic["period"] == 1 and days_left(lic, seed["today"]) < 14], SMALL)
-
-    def by_id(lic):
-        return {"label": lic["comment"], "id": lic["id"], "product": PRODUCT_NAMES[lic["pricelist"]],
-                "addons": module_addons(lic)}
-
-    def by_comment(lic, addons=True):
-        item = {"label": lic["comment"], "comment": lic["comment"], "product": PRODUCT_NAMES[lic["pricelist"]]}
-        if addons:
-            item["addons"] = module_addons(lic)
-        return item
-
-    info = "ispsystem.billmanager.isp_license_info"
-    license_module = "ispsystem.billmanager.isp_license"
-    prolong = "ispsystem.billmanager.isp_license_prolong"
-    return [
-        Scenario("info_all", "a", info, "isp_license_info of the whole account (%d licenses): the list, page by page" % len(licenses),
-                 [{"label": "all"}] * SMALL, {"platform": 2}, check_item=expect_count("licenses", len(not_deleted))),
-        Scenario("info_details", "a", info,
-                 "isp_license_info product=dcimanager6 status=suspended details=true (%d matches): list + one read each"
-                 % len(dci_suspended),
-                 [{"label": "dci-suspended", "product": "dcimanager6", "status": ["suspended"], "details": True}] * SMALL,
-                 {"platform": 2, "platform.edit": len(dci_suspended)}, check_item=expect_count("licenses", len(dci_suspended))),
-        Scenario("license_by_id", "b", license_module, "isp_license by id (+product, addons), nothing to change",
-                 [by_id(lic) for lic in few], {"platform.edit": 1}),
-        Scenario("license_by_comment", "b", license_module, "isp_license by comment+product, no addons, nothing to change",
-                 [by_comment(lic, addons=False) for lic in few], {"platform": 2}),
-        Scenario("license_by_comment_addons", "b", license_module,
-                 "isp_license by comment+product with addons, nothing to change", [by_comment(lic) for lic in few],
-                 {"platform": 2, "platform.edit": 1}),
-        Scenario("license_by_comment_list_addons", "b", license_module,
-                 "as above, the API lists addon values in rows (emulator list_addons=true): no read needed",
-                 [by_comment(lic) for lic in few], {"platform": 2}, config={"list_addons": True}),
-        Scenario("fleet_by_id", "c", license_module, "fleet reconcile, %d licenses in one loop, by id" % len(fleet),
-                 [by_id(lic) for lic in fleet], {"platform.edit": 1}),
-        Scenario("fleet_by_comment", "c", license_module, "fleet reconcile, the same %d licenses, by comment" % len(fleet),
-                 [by_comment(lic) for lic in fleet], {"platform": 2, "platform.edit": 1}),
-        Scenario("prolong_noop", "d", prolong, "isp_license_prolong by id, min_days_left=7, nothing to renew",
-                 [{"label": lic["comment"], "id": lic["id"], "min_days_left": 7} for lic in far], {"platform.edit": 1},
-                 check_item=expect_count("periods", 0)),
-        Scenario("prolong_once", "d", prolong, "isp_license_prolong by id, min_days_left=14, renews one month",
-                 [{"label": lic["comment"], "id": lic["id"], "period": 1, "min_days_left": 14} for lic in due],
-                 {"platform.edit": 2}, writes={"service.prolong": 1}, changed=True, check_item=expect_count("periods", 1)),
-    ]
+def role_play(name: str, role: str, ping: bool = False) -> list:
+    """The role on every panel host of the inventory (or one ping per host)."""
+    play = {"name": "benchmark %s" % name, "hosts": "panels", "gather_facts": False}
+    if ping:
+        play["tasks"] = [{"name": name, "ansible.builtin.ping": {}}]
+    else:
+        play["roles"] = [role]
+    return [play]
 
 
-# -- running -----------------------------------------------------------------------------------------------
+def role_inventory(hosts: list, facts_dir: Path) -> dict:
+    host_vars = dict((host["label"], dict((key, value) for key, value in host.items() if key not in ("label", "license_id")))
+                     for host in hosts)
+    return {"all": {"vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+                             "panel_license_fact_dir": "%s/{{ inventory_hostname }}" % facts_dir},
+                    "children": {"panels": {"hosts": host_vars}}}}
 
 
-def playbook_text(name: str, module: str, args: dict) -> str:
-    """A one-task play looping over ``bench_items`` (JSON is YAML)."""
-    task = {
-        "name": name,
-        module: args,
-        "loop": "{{ bench_items }}",
-        "loop_control": {"index_var": "bench_index", "label": "{{ item.label }}"},
-    }
-    play = {"name": "benchmark %s" % name, "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [task]}
-    return json.dumps([play], indent=1) + "\n"
+def write_fact_files(hosts: list, facts_dir: Path) -> None:
+    """What the role keeps on each panel host after its first run ({"id", "product", "comment"})."""
+    for host in hosts:
+        folder = facts_dir / host["label"]
+        folder.mkdir(parents=True, exist_ok=True)
+        fact = {"id": host["license_id"], "product": host["panel_license_product"], "comment": host["label"]}
+        (folder / "panel_license.fact").write_text(json.dumps(fact, indent=4) + "\n", encoding="utf-8")
 
 
-def module_args(items: list) -> dict:
-    keys = sorted({key for item in items for key in item if key != "label"})
-    args = {"api_url": "{{ emulator_url }}?%s={{ bench_index }}" % TAG}
-    args.update((key, "{{ item.%s }}" % key) for key in keys)
-    return args
+# -- running -------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -187,20 +123,33 @@ class Run:
     """One ansible-playbook run: its wall time and what the bench_timing callback recorded."""
 
     rc: int
-    seconds: float
-    task: dict
+    playbook_seconds: float
+    timing: dict
     describe: str
 
     @property
-    def task_seconds(self) -> float:
-        return self.task["end"] - self.task["start"] if self.task and self.task.get("end") else None
+    def tasks(self) -> list:
+        return self.timing.get("tasks", [])
+
+    @property
+    def task(self) -> dict:
+        return self.tasks[0] if self.tasks else {}
+
+    def task_seconds(self):
+        task = self.task
+        return task["end"] - task["start"] if task.get("end") else None
+
+    def play_seconds(self):
+        play = self.timing.get("play") or {}
+        return play["end"] - play["start"] if play.get("start") and play.get("end") else None
 
     def item_seconds(self) -> list:
-        marks = [self.task["start"]] + [item["time"] for item in self.task["items"]] if self.task else []
+        task = self.task
+        marks = [task["start"]] + [item["time"] for item in task["items"]] if task else []
         return [end - start for start, end in zip(marks, marks[1:])]
 
 
-def run_loop(emulator, workdir: Path, name: str, module: str, args: dict, items: list) -> Run:
+def run(emulator, workdir: Path, name: str, play: list, extra_vars: dict, inventory: dict | None = None) -> Run:
     timing_file = workdir / ("%s-timing.json" % name)
     env = {
         "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACK_DIR),
@@ -208,28 +157,63 @@ def run_loop(emulator, workdir: Path, name: str, module: str, args: dict, items:
         "BILLMGR_BENCH_TIMING_FILE": str(timing_file),
     }
     started = time.perf_counter()
-    result = run_playbook(playbook_text(name, module, args), emulator, extra_vars={"bench_items": items}, env=env,
-                          tmp_path=workdir / name)
+    result = run_playbook(json.dumps(play, indent=1) + "\n", emulator, extra_vars=extra_vars, env=env,
+                          tmp_path=workdir / name, inventory=inventory, timeout=6 * 3600)
     seconds = time.perf_counter() - started
-    tasks = json.loads(timing_file.read_text(encoding="utf-8")) if timing_file.is_file() else []
-    return Run(result.rc, seconds, tasks[0] if tasks else {}, result.describe())
+    timing = json.loads(timing_file.read_text(encoding="utf-8")) if timing_file.is_file() else {}
+    return Run(result.rc, seconds, timing, result.describe())
 
 
-def account_size(seed: dict) -> int:
-    return len(seed["licenses"])
+def run_scenario(scenario, emulator, workdir: Path, ping: bool = False) -> Run:
+    """The scenario's playbook (``ping``: its baseline, the same shape with ansible.builtin.ping)."""
+    name = baseline_name(scenario) if ping else scenario.name
+    if scenario.shape == LOOP:
+        return run(emulator, workdir, name, loop_play(name, scenario.module, scenario.items, ping),
+                   {"bench_items": scenario.items})
+    if scenario.shape == TASK:
+        return run(emulator, workdir, name, task_play(name, scenario.module, scenario.items[0], ping),
+                   {"bench_args": scenario.items[0]})
+    facts_dir = workdir / name / "facts"
+    facts_dir.mkdir(parents=True, exist_ok=True)
+    if scenario.facts and not ping:
+        write_fact_files(scenario.items, facts_dir)
+    return run(emulator, workdir, name, role_play(name, scenario.module, ping), {},
+               inventory=role_inventory(scenario.items, facts_dir))
 
 
-def rows_of(entry: dict, total: int) -> int:
-    """How many license rows a read returned: a list page holds up to p_cnt rows, a read-one 1."""
-    if entry["write"]:
-        return 0
-    if entry["func"] == "platform":
-        params = entry["params"]
-        if "p_cnt" not in params:
-            return total
-        size, page = int(params["p_cnt"]), int(params.get("p_num") or 1)
-        return max(0, min(size, total - (page - 1) * size))
-    return 1 if entry["func"] == "platform.edit" else 0
+def baseline_name(scenario) -> str:
+    if scenario.shape == LOOP:
+        return "ping_loop_x%d" % len(scenario.items)
+    if scenario.shape == TASK:
+        return "ping_task"
+    return "ping_hosts_x%d" % len(scenario.items)
+
+
+def seconds_of(scenario, run_: Run):
+    """The time compared with the baseline: the loop task, the one task, or the whole play (role)."""
+    return run_.play_seconds() if scenario.shape == ROLE else run_.task_seconds()
+
+
+def measure_baseline(scenario, emulator, workdir: Path) -> dict:
+    """``ansible.builtin.ping`` in the scenario's shape: Ansible's own cost (no API request); one task: median of runs."""
+    runs = []
+    for _attempt in range(TASK_REPEAT if scenario.shape == TASK else 1):
+        emulator.reset()
+        runs.append(run_scenario(scenario, emulator, workdir, ping=True))
+        if runs[-1].rc != 0:
+            raise RuntimeError("the ping baseline %s failed:\n%s" % (baseline_name(scenario), runs[-1].describe))
+    item_seconds = runs[0].item_seconds() if scenario.shape == LOOP else []
+    seconds = [seconds_of(scenario, run_) for run_ in runs]
+    return {
+        "name": baseline_name(scenario),
+        "shape": scenario.shape,
+        "size": len(scenario.items),
+        "requests": len(emulator.log_entries()),
+        "playbook_seconds": statistics.median(run_.playbook_seconds for run_ in runs),
+        "seconds": statistics.median(seconds),
+        "seconds_runs": seconds,
+        "median_item_seconds": statistics.median(item_seconds) if item_seconds else None,
+    }
 
 
 def requests_by_item(log: list) -> tuple:
@@ -249,31 +233,35 @@ def counts(entries: list, write: bool) -> dict:
     return dict(sorted(collections.Counter(entry["func"] for entry in entries if entry["write"] == write).items()))
 
 
-def check_scenario(scenario: Scenario, run: Run, tagged: dict, untagged: list) -> list:
-    """Every way the run differs from the scenario's expectations (deterministic counts only, never time)."""
+def _short(text: str) -> str:
+    return text if len(text) <= 4000 else "%s\n...\n%s" % (text[:1000], text[-3000:])
+
+
+def _compare(what: str, scenario, entries: list) -> list:
+    reads, writes = counts(entries, False), counts(entries, True)
+    if reads != scenario.reads or writes != scenario.writes:
+        return ["%s: expected reads %s writes %s, got reads %s writes %s" % (what, scenario.reads, scenario.writes, reads, writes)]
+    return []
+
+
+def check_loop(scenario, run_: Run, log: list) -> list:
+    tagged, untagged = requests_by_item(log)
     errors = []
-    if run.rc != 0:
-        text = run.describe
-        errors.append(text if len(text) <= 4000 else "%s\n...\n%s" % (text[:1000], text[-3000:]))
     if untagged:
         errors.append("%d request(s) carry no %s tag: %s" % (len(untagged), TAG, sorted({e["func"] for e in untagged})))
-    items = run.task.get("items", []) if run.task else []
+    items = run_.task.get("items", [])
     if len(items) != scenario.size:
         errors.append("expected %d item results, the callback saw %d" % (scenario.size, len(items)))
     for index in range(scenario.size):
-        entries = tagged.get(index, [])
-        reads, writes = counts(entries, False), counts(entries, True)
-        if reads != scenario.reads or writes != scenario.writes:
-            errors.append("item %d (%s): expected reads %s writes %s, got reads %s writes %s"
-                          % (index, scenario.items[index].get("label"), scenario.reads, scenario.writes, reads, writes))
+        label = scenario.items[index].get("label")
+        errors += _compare("item %d (%s)" % (index, label), scenario, tagged.get(index, []))
         if index < len(items):
             summary = items[index]
             if summary["status"] != "ok":
-                errors.append("item %d (%s): %s %s" % (index, scenario.items[index].get("label"), summary["status"],
-                                                       summary.get("msg", "")))
+                errors.append("item %d (%s): %s %s" % (index, label, summary["status"], summary.get("msg", "")))
             elif summary["changed"] != scenario.changed:
                 errors.append("item %d: expected changed=%s, got %s" % (index, scenario.changed, summary["changed"]))
-            problem = scenario.check_item(summary) if scenario.check_item else None
+            problem = scenario.check(summary) if scenario.check else None
             if problem:
                 errors.append("item %d: %s" % (index, problem))
     extra = sorted(set(tagged) - set(range(scenario.size)))
@@ -282,58 +270,169 @@ def check_scenario(scenario: Scenario, run: Run, tagged: dict, untagged: list) -
     return errors
 
 
-def measure(scenario: Scenario, emulator, workdir: Path, total_rows: int) -> tuple:
-    emulator.reset()
-    if scenario.config:
-        emulator.configure(**scenario.config)
-    run = run_loop(emulator, workdir, scenario.name, scenario.module, module_args(scenario.items), scenario.items)
-    log = emulator.log_entries()
+def check_task(scenario, run_: Run, log: list) -> list:
     tagged, untagged = requests_by_item(log)
-    per_item = [len(tagged.get(index, [])) for index in range(scenario.size)]
+    errors = []
+    if untagged or set(tagged) - {0}:
+        errors.append("requests not tagged %s=0: %d" % (TAG, len(untagged) + sum(len(tagged[k]) for k in tagged if k != 0)))
+    errors += _compare("the task", scenario, log)
+    result = run_.task.get("result") or {}
+    if run_.task.get("status") != "ok":
+        errors.append("the task ended %s: %s" % (run_.task.get("status"), result.get("msg", "")))
+        return errors
+    if result.get("changed") != scenario.changed:
+        errors.append("expected changed=%s, got %s" % (scenario.changed, result.get("changed")))
+    if result.get("api_requests") != len(log):
+        errors.append("the module reports api_requests=%s, the emulator logged %d" % (result.get("api_requests"), len(log)))
+    problem = scenario.check(result) if scenario.check else None
+    if problem:
+        errors.append(problem)
+    return errors
+
+
+def check_role(scenario, run_: Run, log: list) -> list:
+    errors = _compare("the play", scenario, log)
+    problem = scenario.check(run_.tasks) if scenario.check else None
+    if problem:
+        errors.append(problem)
+    return errors
+
+
+CHECKS = {LOOP: check_loop, TASK: check_task, ROLE: check_role}
+
+
+def measure(scenario, emulator, workdir: Path) -> tuple:
+    """Run the scenario (``repeat`` times, each checked); its record (requests, rows, bytes, times) and what differs
+    from its expectations. Counts are those of the last run (every run must make the expected ones)."""
+    errors, runs = [], []
+    for attempt in range(scenario.repeat):
+        emulator.reset()
+        if scenario.config:
+            emulator.configure(**scenario.config)
+        run_ = run_scenario(scenario, emulator, workdir)
+        runs.append(run_)
+        log = emulator.log_entries()
+        found = ([_short(run_.describe)] if run_.rc != 0 else []) + CHECKS[scenario.shape](scenario, run_, log)
+        errors += [("run %d: %s" % (attempt + 1, error)) if scenario.repeat > 1 else error for error in found]
     reads = [entry for entry in log if not entry["write"]]
-    writes = [entry for entry in log if entry["write"]]
-    rows = sum(rows_of(entry, total_rows) for entry in log)
-    size = float(scenario.size)
-    item_seconds = run.item_seconds()
+    item_seconds = run_.item_seconds() if scenario.shape == LOOP else []
+    seconds = [seconds_of(scenario, one) for one in runs]
     record = {
         "name": scenario.name,
+        "suite": scenario.suite,
         "group": scenario.group,
+        "shape": scenario.shape,
         "module": scenario.module,
         "description": scenario.description,
-        "items": scenario.size,
+        "config": scenario.config,
+        "account_size": scenario.account,
+        "items": len(scenario.items),
+        "size": scenario.size,
+        "population": scenario.population,
+        "compare": scenario.compare,
         "requests": len(log),
         "reads": len(reads),
-        "writes": len(writes),
-        "requests_per_item": {"min": min(per_item), "max": max(per_item), "mean": len(log) / size},
-        "reads_per_item_by_func": dict((func, n / size) for func, n in counts(log, False).items()),
-        "writes_per_item_by_func": dict((func, n / size) for func, n in counts(log, True).items()),
-        "expected_per_item": {"reads": scenario.reads, "writes": scenario.writes},
-        "rows_read": rows,
-        "rows_read_per_item": rows / size,
-        "playbook_seconds": run.seconds,
-        "task_seconds": run.task_seconds,
-        "seconds_per_item": _ratio(run.task_seconds, size),
+        "writes": len(log) - len(reads),
+        "reads_by_func": counts(log, False),
+        "writes_by_func": counts(log, True),
+        "expected": {"reads": scenario.reads, "writes": scenario.writes,
+                     "per": {LOOP: "item", TASK: "task", ROLE: "play"}[scenario.shape], "total": scenario.expected_total},
+        "rows": sum(entry["rows"] for entry in reads),
+        "bytes": sum(entry["bytes"] for entry in log),
+        "bytes_read": sum(entry["bytes"] for entry in reads),
+        "playbook_seconds": statistics.median(one.playbook_seconds for one in runs),
+        "seconds": None if None in seconds else statistics.median(seconds),
+        "seconds_runs": seconds,
         "median_item_seconds": statistics.median(item_seconds) if item_seconds else None,
+        "tasks_seconds": task_times(scenario, run_),
+        "result": run_.task.get("result") if scenario.shape == TASK else None,
     }
-    return record, check_scenario(scenario, run, tagged, untagged)
+    return record, errors
 
 
-def measure_baseline(items: list, emulator, workdir: Path) -> dict:
-    """``ansible.builtin.ping`` over the same loop: Ansible's own cost per item (no API request)."""
-    emulator.reset()
-    name = "ping_x%d" % len(items)
-    run = run_loop(emulator, workdir, name, "ansible.builtin.ping", {"data": "{{ item.label }}"}, items)
-    if run.rc != 0:
-        raise RuntimeError("the ping baseline failed:\n%s" % run.describe)
-    item_seconds = run.item_seconds()
+def task_times(scenario, run_: Run) -> dict | None:
+    """role: seconds of every task (summed when a name comes twice), the longest first; API tasks marked ``api``."""
+    if scenario.shape != ROLE:
+        return None
+    found = collections.OrderedDict()
+    for task in run_.tasks:
+        if task.get("end"):
+            key = ("api: " if task["action"].startswith("ispsystem.billmanager.") else "") + task["task"]
+            found[key] = found.get(key, 0.0) + task["end"] - task["start"]
+    return dict(sorted(found.items(), key=lambda item: -item[1]))
+
+
+def module_processes(scenario, emulator, workdir: Path, collections_root: Path) -> dict:
+    """The module of a one-task scenario run as a bare process (no Ansible), and ``ping`` likewise: median of runs.
+
+    Splits the task's time into the module's own (its imports, reads, plan, result) and Ansible's (templating the
+    options, shipping the module, reading its result).
+    """
+    module_file = collections_root.joinpath("ansible_collections", *scenario.module.split(".")[:2]) / "plugins" / "modules" \
+        / ("%s.py" % scenario.module.split(".")[-1])
+    options = dict(scenario.items[0], api_url=emulator.url, api_user=API_USER, api_password=API_PASSWORD)
+    env = dict(os.environ, PYTHONPATH=str(collections_root), PYTHONDONTWRITEBYTECODE="1")
+    found = {}
+    for label, command, args in (("module", [sys.executable, str(module_file)], options),
+                                 ("ping", [sys.executable, "-m", "ansible.modules.ping"], {})):
+        args_file = workdir / ("%s-%s-args.json" % (scenario.name, label))
+        args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}), encoding="utf-8")
+        samples = []
+        for _attempt in range(TASK_REPEAT):
+            emulator.reset()
+            if scenario.config:
+                emulator.configure(**scenario.config)
+            started = time.perf_counter()
+            done = subprocess.run(command + [str(args_file)], env=env, capture_output=True, text=True, check=False)
+            samples.append(time.perf_counter() - started)
+            if done.returncode != 0:
+                raise RuntimeError("%s as a bare process failed: %s %s" % (label, done.stdout[-2000:], done.stderr[-2000:]))
+        found[label] = statistics.median(samples)
+        found["%s_result_bytes" % label] = len(done.stdout)
+    return found
+
+
+def _ratio(numerator, denominator):
+    """numerator / denominator, or None when either is unknown (a failed run has no times)."""
+    if numerator is None or not denominator:
+        return None
+    return numerator / float(denominator)
+
+
+def with_baseline(record: dict, base: dict) -> dict:
+    record["baseline"] = base
+    record["ratio_to_ping"] = _ratio(record["seconds"], base["seconds"])
+    record["seconds_over_ping"] = None if record["seconds"] is None or base["seconds"] is None \
+        else record["seconds"] - base["seconds"]
+    record["item_ratio_to_ping"] = _ratio(record["median_item_seconds"], base["median_item_seconds"])
+    if record["population"]:
+        scale = record["population"] / float(record["items"])
+        record["extrapolated"] = dict((key, record[key] * scale if record[key] is not None else None)
+                                      for key in ("requests", "reads", "writes", "rows", "bytes_read", "seconds"))
+        record["extrapolated"]["ping_seconds"] = base["seconds"] * scale if base["seconds"] is not None else None
+    return record
+
+
+# -- the environment -----------------------------------------------------------------------------------------
+
+
+def loadavg():
+    return list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+
+
+def environment() -> dict:
+    try:
+        from ansible.release import __version__ as ansible_version
+    except ImportError:
+        ansible_version = None
     return {
-        "name": name,
-        "items": len(items),
-        "requests": len(emulator.log_entries()),
-        "playbook_seconds": run.seconds,
-        "task_seconds": run.task_seconds,
-        "seconds_per_item": _ratio(run.task_seconds, len(items)),
-        "median_item_seconds": statistics.median(item_seconds) if item_seconds else None,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "python": platform.python_version(),
+        "ansible_core": ansible_version,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "forks": int(os.environ.get("ANSIBLE_FORKS", "5")),
+        "loadavg_before": loadavg(),
     }
 
 
@@ -358,159 +457,102 @@ def import_costs(repeat: int = 5) -> dict:
     return costs
 
 
-# -- reporting ---------------------------------------------------------------------------------------------
+# -- main ----------------------------------------------------------------------------------------------------
 
 
-def by_func_text(record: dict) -> str:
-    parts = ["%s %s" % (func, _number(n)) for func, n in record["reads_per_item_by_func"].items()]
-    parts += ["%s(w) %s" % (func, _number(n)) for func, n in record["writes_per_item_by_func"].items()]
-    return ", ".join(parts) or "-"
+def write_report(output: Path, report: dict) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    output.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
 
 
-def _ratio(numerator, denominator):
-    """numerator / denominator, or None when either is unknown (a failed run has no times)."""
-    if numerator is None or not denominator:
-        return None
-    return numerator / float(denominator)
-
-
-def _seconds(value, spec: str = "%.3f") -> str:
-    return "-" if value is None else spec % value
-
-
-def _number(value: float) -> str:
-    return ("%d" % value) if float(value).is_integer() else ("%.2f" % value)
-
-
-def table(records: list) -> str:
-    header = ["scenario", "items", "req/item", "reads", "writes", "by func, per item", "rows/item", "s/item",
-              "ping s/item", "x ping", "+s/item", "playbook s"]
-    rows = [header]
-    for rec in records:
-        base = rec["baseline"]
-        rows.append([
-            rec["name"], "%d" % rec["items"], _number(rec["requests_per_item"]["mean"]), "%d" % rec["reads"],
-            "%d" % rec["writes"], by_func_text(rec), _number(rec["rows_read_per_item"]), _seconds(rec["median_item_seconds"]),
-            _seconds(base["median_item_seconds"]), _seconds(rec["ratio_to_ping"], "%.2f"), _seconds(rec["module_seconds_per_item"], "%+.3f"),
-            "%.1f" % rec["playbook_seconds"],
-        ])
-    widths = [max(len(row[col]) for row in rows) for col in range(len(header))]
-    lines = []
-    for number, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(width) if col in (0, 5) else cell.rjust(width)
-                               for col, (cell, width) in enumerate(zip(row, widths))).rstrip())
-        if number == 0:
-            lines.append("  ".join("-" * width for width in widths))
-    return "\n".join(lines)
-
-
-def fleet_summary(records: list) -> list:
-    found = dict((rec["name"], rec) for rec in records)
-    by_id, by_comment = found.get("fleet_by_id"), found.get("fleet_by_comment")
-    if not by_id or not by_comment:
-        return []
-    line = "  %-11s %5d requests, %7d license rows read, loop %s s (ping loop %s s)"
-    lines = ["fleet of %d licenses in one loop (account of %d):" % (by_id["items"], by_id["account_size"])]
-    for label, rec in (("by id:", by_id), ("by comment:", by_comment)):
-        lines.append(line % (label, rec["requests"], rec["rows_read"], _seconds(rec["task_seconds"], "%5.1f"),
-                             _seconds(rec["baseline"]["task_seconds"], "%5.1f")))
-    lines.append("  by comment / by id: x%.1f requests, x%.0f rows, x%s time" % (
-        by_comment["requests"] / float(by_id["requests"] or 1), by_comment["rows_read"] / float(by_id["rows_read"] or 1),
-        _seconds(_ratio(by_comment["task_seconds"], by_id["task_seconds"]), "%.2f")))
-    return lines
-
-
-def environment() -> dict:
-    try:
-        from ansible.release import __version__ as ansible_version
-    except ImportError:
-        ansible_version = None
-    return {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "python": platform.python_version(),
-        "ansible_core": ansible_version,
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "loadavg_before": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-    }
+def select(parser, every: list, suite: str, only: str | None) -> list:
+    if only:
+        wanted = [name.strip() for name in only.split(",") if name.strip()]
+        unknown = sorted(set(wanted) - {scenario.name for scenario in every})
+        if unknown:
+            parser.error("unknown scenario(s) %s; see --list" % ", ".join(unknown))
+        return [scenario for scenario in every if scenario.name in wanted]
+    return [scenario for scenario in every if suite == "all" or scenario.suite == suite or suite in scenario.also]
 
 
 def main(argv: list | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmarks of ispsystem.billmanager against an emulated 1,000-license account.")
-    parser.add_argument("--only", help="comma-separated scenario names (default: all)")
-    parser.add_argument("--output", default=str(DEFAULT_OUTPUT), help="JSON results file (default %(default)s)")
+    parser = argparse.ArgumentParser(description="Benchmarks of ispsystem.billmanager against emulated accounts.")
+    parser.add_argument("--suite", choices=SUITES + ("all",), default="standard",
+                        help="standard (make bench: 1,000 licenses), large (make bench-large: 10,000 licenses and the "
+                             "whole loop over the 1,000), or all (default %(default)s)")
+    parser.add_argument("--only", help="comma-separated scenario names, from any suite (default: the whole suite)")
+    parser.add_argument("--output", help="JSON results file (default results/latest-<suite>.json; a .md beside it)")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     args = parser.parse_args(argv)
 
-    seed = fleet_seed()
-    selected = scenarios(seed)
+    accounts = seeds()
+    every = all_scenarios(accounts)
     if args.list:
-        for scenario in selected:
-            print("%-32s %3d items  %s" % (scenario.name, scenario.size, scenario.description))
+        for scenario in every:
+            print("%-28s %-8s %-4s %6d acct %5d %s  %s" % (scenario.name, scenario.suite, scenario.shape, scenario.account,
+                                                        scenario.size, "runs" if scenario.shape == LOOP else "lic.",
+                                                        scenario.description))
         return 0
-    if args.only:
-        wanted = [name.strip() for name in args.only.split(",") if name.strip()]
-        unknown = sorted(set(wanted) - {scenario.name for scenario in selected})
-        if unknown:
-            parser.error("unknown scenario(s) %s; see --list" % ", ".join(unknown))
-        selected = [scenario for scenario in selected if scenario.name in wanted]
+    selected = select(parser, every, args.suite, args.only)
+    output = Path(args.output) if args.output else RESULTS_DIR / ("latest-%s.json" % ("only" if args.only else args.suite))
 
     collections_root = require_collection()
     env_info = environment()
-    print("ispsystem.billmanager benchmarks: %d scenarios, account of %d licenses, collection from %s"
-          % (len(selected), account_size(seed), collections_root), flush=True)
+    print("ispsystem.billmanager benchmarks: %d scenarios (%s), collection from %s, load average %s"
+          % (len(selected), args.only or args.suite, collections_root, " ".join("%.2f" % v for v in env_info["loadavg_before"] or [])),
+          flush=True)
     started = time.perf_counter()
-    baselines = {}
-    records = []
-    failures = {}
-    with tempfile.TemporaryDirectory(prefix="billmgr-bench-") as tmp, Emulator(seed=seed) as emulator:
+    baselines, records, failures, loads = {}, [], {}, []
+
+    def report(done: bool) -> dict:
+        """The report so far; written after every scenario, so that a long run cut short leaves what it measured."""
+        env_info["total_seconds"] = time.perf_counter() - started
+        env_info["loadavg_after"] = loadavg()
+        env_info["loadavg_1min_seen"] = [min(l[0] for l in loads), max(l[0] for l in loads)] if loads and loads[0] else None
+        env_info["scenarios_done"] = "%d of %d" % (len(records), len(selected))
+        env_info["complete"] = done
+        return {
+            "environment": env_info,
+            "suite": args.only or args.suite,
+            "page_size": PAGE_SIZE,
+            "baselines": list(baselines.values()),
+            "import_seconds": import_costs() if done else {},
+            "scenarios": records,
+            "failures": failures,
+        }
+
+    with tempfile.TemporaryDirectory(prefix="billmgr-bench-") as tmp:
         workdir = Path(tmp)
-        for scenario in selected:
-            if scenario.size not in baselines:
-                baselines[scenario.size] = measure_baseline(scenario.items, emulator, workdir)
-            record, errors = measure(scenario, emulator, workdir, account_size(seed))
-            record["account_size"] = account_size(seed)
-            record["baseline"] = baselines[scenario.size]
-            base = record["baseline"]
-            record["ratio_to_ping"] = _ratio(record["median_item_seconds"], base["median_item_seconds"])
-            record["ratio_to_ping_mean"] = _ratio(record["seconds_per_item"], base["seconds_per_item"])
-            record["module_seconds_per_item"] = None if record["ratio_to_ping"] is None else \
-                record["median_item_seconds"] - base["median_item_seconds"]
-            record["ok"] = not errors
-            records.append(record)
-            if errors:
-                failures[scenario.name] = errors
-            print("  %-30s %3d items  %7.1f req/item  %6s s/item  %s" % (
-                scenario.name, scenario.size, record["requests_per_item"]["mean"], _seconds(record["median_item_seconds"]),
-                "ok" if not errors else "FAILED"), flush=True)
+        # The larger account first: in make bench-large the account of 10,000 comes before the whole loop over the
+        # 1,000, the longest scenario, so a run cut short still has it (the results are written after every scenario).
+        for account in sorted({scenario.account for scenario in selected}, reverse=True):
+            with Emulator(seed=accounts[account]) as emulator:
+                for scenario in [s for s in selected if s.account == account]:
+                    key = baseline_name(scenario)
+                    if key not in baselines:
+                        baselines[key] = measure_baseline(scenario, emulator, workdir)
+                    record, errors = measure(scenario, emulator, workdir)
+                    if scenario.compare == "bulk":
+                        record["bare_process_seconds"] = module_processes(scenario, emulator, workdir, collections_root)
+                    records.append(with_baseline(record, baselines[key]))
+                    loads.append(loadavg())
+                    record["ok"] = not errors
+                    record["loadavg_after"] = loads[-1]
+                    if errors:
+                        failures[scenario.name] = errors
+                    print("  %-26s %6d acct %5d %-4s %7d req %8d rows %6s s  x ping %5s  load %s  %s" % (
+                        scenario.name, account, scenario.size, scenario.shape, record["requests"], record["rows"],
+                        "-" if record["seconds"] is None else "%.2f" % record["seconds"],
+                        "-" if record["ratio_to_ping"] is None else "%.2f" % record["ratio_to_ping"],
+                        "%.2f" % loads[-1][0] if loads[-1] else "-", "ok" if not errors else "FAILED"), flush=True)
+                    write_report(output, report(done=False))
 
-    imports = import_costs()
-    elapsed = time.perf_counter() - started
+    final = report(done=True)
     print()
-    print(table(records))
-    for line in fleet_summary(records):
-        print(line)
-    print("fresh interpreter + import (median of 5): %s" % ", ".join("%s %.3f s" % item for item in imports.items()))
-    print("\ns/item = median seconds of one loop item (module run); ping s/item = the same for ansible.builtin.ping over")
-    print("the same loop in the same run; x ping = their ratio (Ansible's own per-task overhead = 1);")
-    print("+s/item = the difference: what the module costs beyond Ansible's own per-task overhead.")
-    print("Times are reported, never checked; request counts are checked. Total %.0f s." % elapsed)
-
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    env_info["total_seconds"] = elapsed
-    report = {
-        "environment": env_info,
-        "account_size": account_size(seed),
-        "page_size": PAGE_SIZE,
-        "statuses": dict(collections.Counter(STATUS_NAMES[lic["status"]] for lic in seed["licenses"])),
-        "baselines": [baselines[size] for size in sorted(baselines)],
-        "import_seconds": imports,
-        "scenarios": records,
-        "failures": failures,
-    }
-    output.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print("results: %s" % output)
+    print(markdown(final))
+    write_report(output, final)
+    print("results: %s and %s" % (output, output.with_suffix(".md")))
 
     if failures:
         print("\nREQUEST COUNT REGRESSIONS (or failed runs):", file=sys.stderr)

@@ -4,10 +4,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Benchmark-only callback: when each task starts and ends, when each loop item ends, and a summary of each result.
 
-Enabled by tests/performance/run_benchmarks.py; writes a JSON list of tasks to the file named by
-BILLMGR_BENCH_TIMING_FILE when the playbook ends. Times are ``time.time()`` of the controller.
+Enabled by tests/performance/run_benchmarks.py; writes ``{"play": {"start", "end"}, "tasks": [...]}`` to the file
+named by BILLMGR_BENCH_TIMING_FILE when the playbook ends. Times are ``time.time()`` of the controller.
 Results are summarised (status, changed, counts), not copied, so that big results (a list of
-1,000 licenses) cost the benchmark as little as possible.
+10,000 licenses) cost the benchmark as little as possible. A task that runs on many hosts (the role) keeps
+the summary of its last result and how many hosts ended in each status.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ name: bench_timing
 type: aggregate
 short_description: record task and loop item times (benchmarks only)
 description:
-  - Records when every task starts and ends and when every loop item ends, with a small summary of each result,
-    and writes them as a JSON list to the file named by the E(BILLMGR_BENCH_TIMING_FILE) environment variable.
+  - Records when the play starts and ends, when every task starts and ends and when every loop item ends, with a
+    small summary of each result, and writes them as JSON to the file named by the E(BILLMGR_BENCH_TIMING_FILE)
+    environment variable.
 """
 
 
@@ -33,11 +35,12 @@ def summarize(result: dict) -> dict:
     summary = {"changed": bool(result.get("changed")), "failed": bool(result.get("failed"))}
     if result.get("msg"):
         summary["msg"] = "%s" % result["msg"]
-    for key in ("licenses", "calls"):
+    for key in ("licenses", "calls", "results"):
         if isinstance(result.get(key), list):
             summary[key] = len(result[key])
-    if "periods" in result:
-        summary["periods"] = result["periods"]
+    for key in ("periods", "api_requests", "summary"):
+        if key in result:
+            summary[key] = result[key]
     return summary
 
 
@@ -53,10 +56,15 @@ class CallbackModule(CallbackBase):
         super().__init__(*args, **kwargs)
         self._tasks = []
         self._current = None
+        self._play = {"start": None, "end": None}
+
+    def v2_playbook_on_play_start(self, play):
+        if self._play["start"] is None:
+            self._play["start"] = time.time()
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._current = {"task": task.get_name(), "action": task.action, "start": time.time(), "end": None,
-                         "status": None, "items": []}
+                         "status": None, "items": [], "hosts": {}}
         self._tasks.append(self._current)
 
     def _item(self, status, result):
@@ -70,6 +78,10 @@ class CallbackModule(CallbackBase):
             self._current["end"] = time.time()
             self._current["status"] = status
             self._current["result"] = summarize(result.result)
+            hosts = self._current["hosts"]
+            hosts[status] = hosts.get(status, 0) + 1
+            if status == "ok" and result.result.get("changed"):
+                hosts["changed"] = hosts.get("changed", 0) + 1
 
     def v2_runner_item_on_ok(self, result):
         self._item("ok", result)
@@ -93,7 +105,8 @@ class CallbackModule(CallbackBase):
         self._end("unreachable", result)
 
     def v2_playbook_on_stats(self, stats):
+        self._play["end"] = time.time()
         path = os.environ.get("BILLMGR_BENCH_TIMING_FILE")
         if path:
             with open(path, "w", encoding="utf-8") as handle:
-                json.dump(self._tasks, handle, indent=1, sort_keys=True)
+                json.dump({"play": self._play, "tasks": self._tasks}, handle, indent=1, sort_keys=True)

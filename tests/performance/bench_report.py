@@ -1,0 +1,229 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, ispsystem.billmanager contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The report of a benchmark run (run_benchmarks.py): Markdown tables, printed and written beside the JSON.
+
+Tables: every scenario; the sampled loops with their extrapolated totals; per account, the bulk task vs the
+loop of isp_license vs the role; the goals of issue #10 (counts are checked by run_benchmarks.py, times only
+reported here).
+"""
+
+from __future__ import annotations
+
+from bench_scenarios import CHANGES, LOOP, ROLE, TASK, pages
+
+GOAL_SECONDS_OVER_PING = 1.0  # bulk no-op of 1,000 licenses: within 1 s of one ping task
+GOAL_LOOP_RATIO = 50.0  # ... and at least 50x faster than the loop of isp_license by comment
+
+
+def _n(value) -> str:
+    if value is None:
+        return "-"
+    return "{:,}".format(int(round(value)))
+
+
+def _s(value, spec: str = "%.2f") -> str:
+    return "-" if value is None else spec % value
+
+
+def _x(value) -> str:
+    if value is None:
+        return "-"
+    return ("x%.0f" % value) if value >= 100 else ("x%.1f" % value) if value >= 10 else ("x%.2f" % value)
+
+
+def _t(record: dict) -> str:
+    """Seconds of a scenario or baseline: the median, with the range when the playbook ran more than once."""
+    runs = [value for value in record.get("seconds_runs") or [] if value is not None]
+    if len(runs) > 1:
+        return "%.2f (%.2f-%.2f, %d runs)" % (record["seconds"], min(runs), max(runs), len(runs))
+    return _s(record["seconds"])
+
+
+def by_func(record: dict) -> str:
+    parts = ["%s %d" % item for item in record["reads_by_func"].items()]
+    parts += ["%s(w) %d" % item for item in record["writes_by_func"].items()]
+    return ", ".join(parts) or "-"
+
+
+def _what(record: dict) -> str:
+    shape = record["shape"]
+    if shape == LOOP:
+        return "loop of %d" % record["items"]
+    if shape == TASK:
+        return "1 task, %d licenses" % record["size"]
+    return "role, %d hosts" % record["size"]
+
+
+def table(header: list, rows: list) -> list:
+    lines = ["| %s |" % " | ".join(header), "|%s|" % "|".join("---" if i == 0 else "---:" for i in range(len(header)))]
+    lines += ["| %s |" % " | ".join(row) for row in rows]
+    return lines
+
+
+def scenario_table(records: list) -> list:
+    header = ["scenario", "account", "what", "requests", "by func (checked)", "rows read", "bytes read", "s",
+              "ping s", "x ping", "+s", "s/run", "ping s/run"]
+    rows = []
+    for rec in records:
+        base = rec["baseline"]
+        rows.append([
+            "`%s`%s" % (rec["name"], "" if rec["ok"] else " **FAILED**"), _n(rec["account_size"]), _what(rec),
+            _n(rec["requests"]), by_func(rec), _n(rec["rows"]), _n(rec["bytes_read"]), _t(rec), _t(base),
+            _s(rec["ratio_to_ping"]), _s(rec["seconds_over_ping"], "%+.2f"),
+            _s(rec["median_item_seconds"], "%.3f"), _s(base["median_item_seconds"], "%.3f"),
+        ])
+    return table(header, rows)
+
+
+def extrapolation_table(records: list) -> list:
+    sampled = [rec for rec in records if rec.get("extrapolated")]
+    if not sampled:
+        return []
+    header = ["loop", "account", "sample", "of", "requests", "rows read", "bytes read", "s", "ping loop s"]
+    rows = []
+    for rec in sampled:
+        est = rec["extrapolated"]
+        rows.append(["`%s`" % rec["name"], _n(rec["account_size"]), _n(rec["items"]), _n(rec["population"]),
+                     _n(est["requests"]), _n(est["rows"]), _n(est["bytes_read"]), _s(est["seconds"], "%.0f"),
+                     _s(est["ping_seconds"], "%.0f")])
+    return ["", "Sampled loops, **extrapolated** to every item (measured per item x items; the sample is spread evenly "
+            "over the account):", ""] + table(header, rows)
+
+
+def _loop_of(records: list, account: int):
+    """The loop of isp_license by comment over the account: measured whole when the run has it, else extrapolated."""
+    loops = [rec for rec in records if rec["compare"] == "loop" and rec["account_size"] == account]
+    whole = [rec for rec in loops if not rec["population"]]
+    if whole:
+        rec = whole[0]
+        return rec, dict((key, rec[key]) for key in ("requests", "rows", "bytes_read", "seconds")), \
+            rec["baseline"]["seconds"], "measured whole"
+    if loops:
+        rec = loops[0]
+        return rec, rec["extrapolated"], rec["extrapolated"]["ping_seconds"], \
+            "extrapolated from %s of %s" % (_n(rec["items"]), _n(rec["population"]))
+    return None, None, None, None
+
+
+def comparison(records: list) -> list:
+    lines = []
+    for account in sorted({rec["account_size"] for rec in records}):
+        bulk = next((rec for rec in records if rec["compare"] == "bulk" and rec["account_size"] == account), None)
+        role = next((rec for rec in records if rec["compare"] == "role" and rec["account_size"] == account), None)
+        loop, loop_values, loop_ping, how = _loop_of(records, account)
+        if not (bulk or loop or role):
+            continue
+        header = ["account of %s" % _n(account), "licenses", "requests", "rows read", "bytes read", "s",
+                  "ping of the same shape, s", "x ping"]
+        rows = []
+        if bulk:
+            rows.append(["one `isp_licenses` task (`%s`)" % bulk["name"], _n(bulk["size"]), _n(bulk["requests"]),
+                         _n(bulk["rows"]), _n(bulk["bytes_read"]), _t(bulk),
+                         "%s (one task)" % _t(bulk["baseline"]), _s(bulk["ratio_to_ping"])])
+        if loop:
+            rows.append(["loop of `isp_license` (`%s`, %s)" % (loop["name"], how), _n(loop["population"] or loop["items"]),
+                         _n(loop_values["requests"]), _n(loop_values["rows"]), _n(loop_values["bytes_read"]),
+                         _s(loop_values["seconds"], "%.0f"), "%s (loop)" % _s(loop_ping, "%.0f"),
+                         _s(loop_values["seconds"] / loop_ping if loop_ping else None)])
+        if role:
+            rows.append(["role on %d hosts (`%s`)" % (role["size"], role["name"]), _n(role["size"]), _n(role["requests"]),
+                         _n(role["rows"]), _n(role["bytes_read"]), _s(role["seconds"]),
+                         "%s (one ping per host)" % _s(role["baseline"]["seconds"]), _s(role["ratio_to_ping"])])
+        lines += [""] + table(header, rows)
+        notes = []
+        if bulk and loop:
+            notes.append("Loop / bulk (%s): time %s, requests %s, rows %s, bytes %s." % (
+                how, _x(loop_values["seconds"] / bulk["seconds"] if bulk["seconds"] else None),
+                _x(loop_values["requests"] / float(bulk["requests"] or 1)), _x(loop_values["rows"] / float(bulk["rows"] or 1)),
+                _x(loop_values["bytes_read"] / float(bulk["bytes_read"] or 1))))
+        bare = (bulk or {}).get("bare_process_seconds")
+        if bare:
+            notes.append("The bulk module as a bare process (no Ansible, median of 3): %.2f s, its result %s bytes; `ping` "
+                         "likewise %.2f s. The rest of the task's %s s is Ansible's: templating the %s entries, shipping "
+                         "the module, reading its result." % (bare["module"], _n(bare["module_result_bytes"]), bare["ping"],
+                                                               _s(bulk["seconds"]), _n(bulk["size"])))
+        if role and role.get("tasks_seconds"):
+            spent = sorted(role["tasks_seconds"].items(), key=lambda item: -item[1])
+            api = sum(value for key, value in spent if key.startswith("api: "))
+            notes.append("Where the role's %s s go: its API task(s) %.1f s; the longest tasks (all hosts): %s." % (
+                _s(role["seconds"], "%.0f"), api, "; ".join("%s %.0f s" % (name.split(" : ")[-1], value)
+                                                            for name, value in spent[:3])))
+        for note in notes:
+            lines += ["", note]
+    return lines
+
+
+def _find(records: list, name: str):
+    return next((rec for rec in records if rec["name"] == name), None)
+
+
+def goals(records: list) -> list:
+    lines = []
+    bulk = _find(records, "bulk_noop")
+    if bulk:
+        listing = bulk["reads_by_func"].get("platform", 0)
+        lines.append("- No-op bulk reconcile of %s licenses (account of %s): %d list requests (ceil(%s / 500) = %d) and "
+                     "%d writes, **checked**%s." % (_n(bulk["size"]), _n(bulk["account_size"]), listing,
+                                                   _n(bulk["account_size"]), pages(bulk["account_size"]), bulk["writes"],
+                                                   "" if bulk["ok"] else " (**FAILED**)"))
+        over = bulk["seconds_over_ping"]
+        bare = bulk.get("bare_process_seconds")
+        lines.append("- Its task took %s s, one `ping` task %s s: %s s more (goal: within %.0f s, %s; reported, not checked)%s."
+                     % (_t(bulk), _t(bulk["baseline"]), _s(over, "%+.2f"), GOAL_SECONDS_OVER_PING,
+                        "met" if over is not None and over <= GOAL_SECONDS_OVER_PING else "**not met**",
+                        "" if not bare else "; as bare processes (no Ansible) the module took %.2f s, `ping` %.2f s: %+.2f s"
+                        % (bare["module"], bare["ping"], bare["module"] - bare["ping"])))
+        loop, values, _ping, how = _loop_of(records, bulk["account_size"])
+        if loop and bulk["seconds"]:
+            ratio = values["seconds"] / bulk["seconds"]
+            lines.append("- The loop of `isp_license` by comment over the same licenses (%s): %s s, %s the bulk task "
+                         "(goal: at least x%.0f, %s)." % (how, _s(values["seconds"], "%.0f"), _x(ratio), GOAL_LOOP_RATIO,
+                                                         "met" if ratio >= GOAL_LOOP_RATIO else "**not met**"))
+    for role in [rec for rec in records if rec["shape"] == ROLE]:
+        lines.append("- `%s` (account of %s): %s requests for %d hosts, of which %d list requests (%s complete read(s) of "
+                     "the account), %d writes, **checked**%s." % (
+                         role["name"], _n(role["account_size"]), _n(role["requests"]), role["size"],
+                         role["reads_by_func"].get("platform", 0),
+                         _s(role["reads_by_func"].get("platform", 0) / float(pages(role["account_size"])), "%g"),
+                         role["writes"], "" if role["ok"] else " (**FAILED**)"))
+    for change in [rec for rec in records if rec["name"].startswith("bulk_change_k")]:
+        edits = change["writes_by_func"].get("platform.edit", 0)
+        reads = change["reads_by_func"].get("platform.edit", 0)
+        lines.append("- `%s` (account of %s): %d writes for K = %d changed licenses; %d list requests, %d reads of one "
+                     "license = %d verifying reads (one per changed license) + %d reads of addon values before the plan "
+                     "(the %d resized entries name addons, the rows carry none), **checked**%s." % (
+                         change["name"], _n(change["account_size"]), change["writes"], CHANGES,
+                         change["reads_by_func"].get("platform", 0), reads, CHANGES, reads - CHANGES, edits,
+                         "" if change["ok"] else " (**FAILED**)"))
+    return lines
+
+
+def markdown(report: dict) -> str:
+    env = report["environment"]
+    records = report["scenarios"]
+    seen = env.get("loadavg_1min_seen")
+    lines = [
+        "Run of %s: %s, %d CPUs, Python %s, ansible-core %s, forks %d; load average (1, 5, 15 min) before %s, after %s;"
+        " 1-min load after each scenario %s; total %.0f s." % (
+            report["suite"], env["date"], env["cpus"], env["python"], env["ansible_core"], env["forks"],
+            " ".join("%.2f" % v for v in env["loadavg_before"] or []), " ".join("%.2f" % v for v in env["loadavg_after"] or []),
+            ("%.2f-%.2f" % tuple(seen)) if seen else "-", env["total_seconds"]),
+        "",
+    ]
+    if not env.get("complete", True):
+        lines += ["**Incomplete run**: %s scenarios done so far (the results are written after every scenario)."
+                  % env.get("scenarios_done"), ""]
+    lines += scenario_table(records)
+    lines += extrapolation_table(records)
+    lines += comparison(records)
+    found = goals(records)
+    if found:
+        lines += ["", "Goals of issue #10:", ""] + found
+    imports = report.get("import_seconds") or {}
+    if imports:
+        lines += ["", "Fresh interpreter + import (median of 5): %s." % ", ".join("%s %.3f s" % item for item in imports.items())]
+    if report["failures"]:
+        lines += ["", "**FAILED**: %s" % ", ".join(sorted(report["failures"]))]
+    return "\n".join(lines) + "\n"
