@@ -140,10 +140,10 @@ def comparison(records: list) -> list:
                 _x(loop_values["bytes_read"] / float(bulk["bytes_read"] or 1))))
         bare = (bulk or {}).get("bare_process_seconds")
         if bare:
+            values = (bare["module"], _n(bare["module_result_bytes"]), bare["ping"], _s(bulk["seconds"]), _n(bulk["size"]))
             notes.append("The bulk module as a bare process (no Ansible, median of 3): %.2f s, its result %s bytes; `ping` "
                          "likewise %.2f s. The rest of the task's %s s is Ansible's: templating the %s entries, shipping "
-                         "the module, reading its result." % (bare["module"], _n(bare["module_result_bytes"]), bare["ping"],
-                                                               _s(bulk["seconds"]), _n(bulk["size"])))
+                         "the module, reading its result." % values)
         if role and role.get("tasks_seconds"):
             spent = sorted(role["tasks_seconds"].items(), key=lambda item: -item[1])
             api = sum(value for key, value in spent if key.startswith("api: "))
@@ -164,10 +164,10 @@ def goals(records: list) -> list:
     bulk = _find(records, "bulk_noop")
     if bulk:
         listing = bulk["reads_by_func"].get("platform", 0)
+        values = (_n(bulk["size"]), _n(bulk["account_size"]), listing, _n(bulk["account_size"]),
+                  pages(bulk["account_size"]), bulk["writes"], "" if bulk["ok"] else " (**FAILED**)")
         lines.append("- No-op bulk reconcile of %s licenses (account of %s): %d list requests (ceil(%s / 500) = %d) and "
-                     "%d writes, **checked**%s." % (_n(bulk["size"]), _n(bulk["account_size"]), listing,
-                                                   _n(bulk["account_size"]), pages(bulk["account_size"]), bulk["writes"],
-                                                   "" if bulk["ok"] else " (**FAILED**)"))
+                     "%d writes, **checked**%s." % values)
         over = bulk["seconds_over_ping"]
         bare = bulk.get("bare_process_seconds")
         lines.append("- Its task took %s s, one `ping` task %s s: %s s more (goal: within %.0f s, %s; reported, not checked)%s."
@@ -178,9 +178,9 @@ def goals(records: list) -> list:
         loop, values, _ping, how = _loop_of(records, bulk["account_size"])
         if loop and bulk["seconds"]:
             ratio = values["seconds"] / bulk["seconds"]
+            verdict = "met" if ratio >= GOAL_LOOP_RATIO else "**not met**"
             lines.append("- The loop of `isp_license` by comment over the same licenses (%s): %s s, %s the bulk task "
-                         "(goal: at least x%.0f, %s)." % (how, _s(values["seconds"], "%.0f"), _x(ratio), GOAL_LOOP_RATIO,
-                                                         "met" if ratio >= GOAL_LOOP_RATIO else "**not met**"))
+                         "(goal: at least x%.0f, %s)." % (how, _s(values["seconds"], "%.0f"), _x(ratio), GOAL_LOOP_RATIO, verdict))
     for role in [rec for rec in records if rec["shape"] == ROLE]:
         lines.append("- `%s` (account of %s): %s requests for %d hosts, of which %d list requests (%s complete read(s) of "
                      "the account), %d writes, **checked**%s." % (
