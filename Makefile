@@ -9,7 +9,8 @@
 #   make collection     build/ansible_collections/ispsystem/billmanager = copy of the tracked + untracked-not-ignored files
 #   make sanity         ansible-test sanity in the laid-out collection (its "changelog" test lints changelogs/)
 #   make lint           ansible-lint (production profile) and yamllint on the whole collection
-#   make units          pytest tests/unit
+#   make units          pytest tests/unit (the property tests with their own budget of examples)
+#   make fuzz           the property tests (hypothesis) with 20 times as many examples (BILLMGR_FUZZ_SCALE)
 #   make integration    pytest tests/integration (playbooks and ansible-runner jobs against the emulator)
 #   make tarball        build/release/ispsystem-billmanager-VERSION.tar.gz (ansible-galaxy collection build)
 #   make release-check  the tarball through galaxy-importer (certification settings), antsibull-docs and
@@ -21,6 +22,7 @@
 #   make bench          tests/performance, account of 1,000: API requests per task (checked), wall time vs ping (reported)
 #   make bench-role     tests/performance: the role panel_license on 200 panel hosts (first run and rerun; long)
 #   make bench-large    tests/performance: account of 10,000, and the whole loop of isp_license over 1,000 (long)
+#   make mutation       tests/mutation: each deliberate one-line mutation of a money guard must fail the unit suite
 #   make test           sanity, lint, units, matrix-units, integration, release-check, docs (in that order)
 #   make demo           docs/demo/demo.yml against a local emulator
 #   make clean          remove build/ and the venvs
@@ -65,8 +67,8 @@ PYENV_ROOT ?= $(HOME)/.pyenv
 python_bin = $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/$(1).*/bin/python$(1)))),python$(1))
 MATRIX_VENV = $(CURDIR)/.venv-core$(1)
 
-.PHONY: venv collection ansible-test-get-pip sanity lint units integration test demo clean bench bench-role bench-large \
-        tarball release-check docs changelog matrix matrix-units matrix-doc matrix-sanity matrix-integration
+.PHONY: venv collection ansible-test-get-pip sanity lint units fuzz integration test demo clean bench bench-role bench-large \
+        tarball release-check docs changelog matrix matrix-units matrix-doc matrix-sanity matrix-integration mutation
 
 venv: $(VENV_STAMP)
 
@@ -113,6 +115,11 @@ sanity: venv collection ansible-test-get-pip
 units: venv
 	$(PYTEST) tests/unit
 
+# Every property test (named test_property_*) with FUZZ_SCALE times its make-test budget of examples.
+FUZZ_SCALE ?= 20
+fuzz: venv
+	BILLMGR_FUZZ_SCALE=$(FUZZ_SCALE) $(PYTEST) tests/unit -k test_property_ --durations=10
+
 # The playbooks use the laid-out collection (ANSIBLE_COLLECTIONS_PATH=build, see tests/integration/playbook_runner.py).
 # Two workers (pytest-xdist): every test has its own emulator, port and temporary directories.
 INTEGRATION_WORKERS ?= 2
@@ -133,6 +140,12 @@ bench-role: venv collection
 
 bench-large: venv collection
 	$(VENV_BIN)/python tests/performance/run_benchmarks.py --suite large
+
+# Each mutation of tests/mutation/run_mutations.py is applied to a temporary copy of the collection (never to the
+# work tree) and the copy's unit suite must fail. Not part of `make test`: it runs the suite once per mutation.
+MUTATION_JOBS ?= 2
+mutation: venv
+	$(VENV_BIN)/python tests/mutation/run_mutations.py --jobs $(MUTATION_JOBS)
 
 # The tarball, built from the laid-out collection (so only files git knows, less galaxy.yml's build_ignore).
 tarball: venv collection

@@ -10,6 +10,12 @@ import os
 import sys
 
 import pytest
+from hypothesis import settings
+
+# The property tests take their example counts from examples() (tests/unit/property_budget.py). Under the
+# `mutation` profile (pytest --hypothesis-profile=mutation: make mutation runs the unit suite once per mutation)
+# each runs at most this many examples.
+settings.register_profile('mutation', max_examples=10)
 
 EMULATOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "emulator")
 if EMULATOR_DIR not in sys.path:

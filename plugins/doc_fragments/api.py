@@ -89,6 +89,10 @@ options:
         up waiting for its answer; a rerun started too early would then buy again.
       - When the write still does not show, the task fails, with C(changed=true), and says what to check. Such a write
         is never sent twice in one run.
+      - A rerun is safe once the server has finished the request. The account is the only record of a write the server
+        has not finished yet, so no run, on this controller or another (an AWX job starts on a fresh one), can see it.
+        Before rerunning after such a failure, check the account, and wait at least as long as the server may hold a
+        request (the read timeout of its web server or proxy), or set this option above that time.
       - If not set, the value of the E(BILLMGR_CONFIRM_TIMEOUT) environment variable is used.
     type: int
     default: 60

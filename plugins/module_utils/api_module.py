@@ -12,7 +12,7 @@ import os
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient, DEFAULT_API_URL
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import DEFAULT_CONFIRM_TIMEOUT, UNKNOWN
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RequestsTransport,
@@ -45,26 +45,41 @@ def argument_spec(writes=False, **module_options):
     return spec
 
 
+# The lower bounds of integer options, which an argument spec cannot declare (the other option rules are declared
+# there: choices, required_one_of, mutually_exclusive).
+LOWER_BOUNDS = {'timeout': 1, 'confirm_timeout': 0, 'wait_timeout': 0, 'max_orders': 0, 'max_renewals': 0,
+                'min_days_left': 0, 'max_periods': 1}
+
+
 def check_requirements(module):
     """Fail with missing_required_lib when requests or lxml is not importable."""
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception='%s' % REQUESTS_IMPORT_ERROR)
     if not HAS_LXML:
         module.fail_json(msg=missing_required_lib('lxml'), exception='%s' % LXML_IMPORT_ERROR)
-    if module.params['timeout'] is not None and module.params['timeout'] <= 0:
-        module.fail_json(msg='timeout must be a positive number of seconds, got %s' % module.params['timeout'])
-    if module.params.get('confirm_timeout') is not None and module.params['confirm_timeout'] < 0:
-        module.fail_json(msg='confirm_timeout must be 0 or more seconds, got %s' % module.params['confirm_timeout'])
-    ca_path = module.params['ca_path']
+
+
+def check_options(params):
+    """Raise InvalidOptionError for an option the argument spec cannot check: a number below its lower bound, a
+    ``ca_path`` that does not exist."""
+    for name, lowest in sorted(LOWER_BOUNDS.items()):
+        if params.get(name) is not None and params[name] < lowest:
+            raise InvalidOptionError('%s must be >= %d, got %s' % (name, lowest, params[name]))
+    ca_path = params.get('ca_path')
     if ca_path and not os.path.exists(ca_path):
-        module.fail_json(msg='ca_path: %s does not exist; set it to a PEM file (or a directory) of the CA certificates '
-                             'that signed the certificate of api_url' % ca_path)
+        raise InvalidOptionError('ca_path: %s does not exist; set it to a PEM file (or a directory) of the CA '
+                                 'certificates that signed the certificate of api_url' % ca_path)
 
 
 def client_from_module(module, transport=None):
-    """The client for a module's auth options."""
+    """The client for a module's auth options; the task fails here, before any request, when an option is out of
+    range (``check_options``) or a library is missing."""
     check_requirements(module)
     params = module.params
+    try:
+        check_options(params)
+    except InvalidOptionError as exc:
+        module.fail_json(msg='%s' % exc)
     if transport is None:
         transport = RequestsTransport(validate_certs=params['validate_certs'], ca_path=params['ca_path'],
                                       use_proxy=params['use_proxy'])
@@ -94,7 +109,7 @@ def fail_from_error(module, client, error, plan=None, **result):
         result['calls_completed'] = plan.completed
         if plan.may_have_written:
             result['changed'] = True
-            msg = '%s %s' % (msg, writes_note(plan, result))
+            msg = with_writes_note(msg, plan, result)
     module.fail_json(msg=msg, **result)
 
 
@@ -103,8 +118,16 @@ def describe_error(client, error):
     return client.redact(error)
 
 
-def writes_note(plan, result):
-    """What a failed run sent before it failed, and what to check before rerunning."""
+def with_writes_note(msg, plan, result):
+    """``msg`` (a sentence) followed by ``writes_note``, which leaves out its advice when ``msg`` already gives it."""
+    msg = msg.rstrip()
+    if not msg.endswith(('.', ':', ';')):
+        msg += '.'
+    return '%s %s' % (msg, writes_note(plan, result, advise='before rerunning' not in msg))
+
+
+def writes_note(plan, result, advise=True):
+    """What a failed run sent before it failed, and (``advise``) what to check before rerunning."""
     sent = ', '.join('%s (%s)' % (call['func'], 'outcome unknown' if call['outcome'] == UNKNOWN else call['outcome'])
                      for call in plan.sent_report())
     known = ', '.join('%s %s' % (name.replace('_', ' '), result[name]) for name in ('order_id', 'license_id')
@@ -112,5 +135,7 @@ def writes_note(plan, result):
     note = 'Sent before the failure: %s%s.' % (sent, '; %s' % known if known else '')
     if any(call['outcome'] == UNKNOWN for call in plan.sent_report()):
         note += ' A call whose outcome is unknown may still be completed by the server.'
+    if not advise:
+        return note
     return note + (' Check the license in the account (isp_license_info) before rerunning; a rerun reads the state '
                    'first and repeats only what it does not find done.')

@@ -22,9 +22,10 @@ import re
 import time
 
 try:
-    from urllib.parse import unquote, unquote_plus
+    from urllib.parse import unquote, unquote_plus, urlsplit, urlunsplit
 except ImportError:  # pragma: no cover
     from urllib import unquote, unquote_plus
+    from urlparse import urlsplit, urlunsplit
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
     AmbiguousWriteError, ApiError, TLSVerificationError, TransportError, UnacknowledgedWriteError,
@@ -53,6 +54,7 @@ class BillmgrClient:
     def __init__(self, api_url, user, password, transport, timeout=30, retry_budget=None,
                  sleep=time.sleep, monotonic=time.monotonic):
         self.api_url = api_url
+        self.shown_url = url_without_userinfo(api_url)
         self.user = user or ''
         self.password = password or ''
         self.transport = transport
@@ -139,7 +141,7 @@ class BillmgrClient:
                 shown = excerpt(self._redact_body(answer.body))
                 raise UnacknowledgedWriteError(
                     'BILLmanager %s: the answer does not acknowledge the write (no <ok/>%s); answer starts: %s'
-                    % (func, ''.join(', no <%s>' % path.split('/')[-1] for path in WRITE_RESULTS.get(func, ())), shown),
+                    % (func, ''.join(', no <%s>' % name for name in _result_names(func)), shown),
                     func=func, status=answer.status, excerpt=shown, sent=True)
             return root
 
@@ -179,7 +181,7 @@ class BillmgrClient:
 
     def _http_error(self, func, answer):
         body = excerpt(self._redact_body(answer.body))
-        return TransportError('BILLmanager %s: HTTP %s from %s; body starts: %s' % (func, answer.status, self.api_url, body or '(empty)'),
+        return TransportError('BILLmanager %s: HTTP %s from %s; body starts: %s' % (func, answer.status, self.shown_url, body or '(empty)'),
                               func=func, status=answer.status, excerpt=body)
 
     def _wait_or_raise(self, error, deadline, attempt, retry_after):
@@ -199,6 +201,27 @@ class BillmgrClient:
             return
         if parsed is not None:
             self.server_date = parsed.date()
+
+
+def _result_names(func):
+    """The element names of the results a write of ``func`` is known to answer, each once, in order."""
+    names = []
+    for path in WRITE_RESULTS.get(func, ()):
+        name = path.split('/')[-1]
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def url_without_userinfo(url):
+    """``url`` as it may be shown: without a ``user:password@`` part (credentials belong in api_user/api_password)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if '@' not in parts.netloc:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.rpartition('@')[2], parts.path, parts.query, parts.fragment))
 
 
 def _decodings(text):

@@ -19,6 +19,12 @@ class BillmgrError(Exception):
     """Base of every error this collection raises about the API."""
 
 
+class InvalidOptionError(BillmgrError, ValueError):
+    """Options that describe an impossible or unsafe change; the message says which option and why.
+
+    Raised before any request where the options alone tell, else after the reads and before any write."""
+
+
 class TransportError(BillmgrError):
     """No usable answer: connection problem, timeout, HTTP error page, non-XML body.
 

@@ -13,11 +13,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, AuthError, BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, AuthError, BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
     Account, IdentityError, NotUnderstoodError,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import WRITTEN, InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import WRITTEN
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
     ORDER, Applier, check_distinct, check_renames, check_wanted, plan_wanted,
 )
@@ -54,11 +54,19 @@ class Fleet:
         self.planned = []  # the Planned of every wanted license that could be planned, in the order of the list
         self._planned_at = {}  # index in the list -> its Planned
         self.writing = False
+        self.refused = False  # the plan was refused as a whole (planning problems, spend limits): nothing is done
 
     # -- planning ---------------------------------------------------------------------------------------------
 
     def plan(self):
         """Check every entry, read the account, plan every license, check the spend limits; write nothing."""
+        try:
+            self._plan()
+        except FleetPlanningError:
+            self.refused = True
+            raise
+
+    def _plan(self):
         self.wanted = [check_wanted(entry, where=_where(index, entry)) for index, entry in enumerate(self.params['licenses'])]
         check_distinct(self.wanted)
         if any(wanted.id is None for wanted in self.wanted) or len(self.wanted) > ID_READS_LIMIT:
@@ -70,6 +78,7 @@ class Fleet:
                 found[index] = self.account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons))
             except (IdentityError, NotUnderstoodError) as exc:
                 problems.append(_prefixed(wanted, exc))
+        problems.extend(_same_license_twice(self.wanted, found))
         today = self.account.today()  # after the reads: the server's date, from their answers
         for index, wanted in enumerate(self.wanted):
             if index not in found:
@@ -187,6 +196,8 @@ class Fleet:
         return report
 
     def _changed(self, planned):
+        if self.refused:
+            return False
         return bool(planned.plan) if self.check_mode else planned.plan.may_have_written
 
     def _result(self, index, wanted):
@@ -213,6 +224,8 @@ class Fleet:
         return result
 
     def _outcome(self, planned):
+        if self.refused:
+            return 'planned'
         if self.check_mode or planned.outcome == 'ok':
             return 'changed' if planned.plan else 'unchanged'
         if planned.outcome == 'failed':
@@ -220,6 +233,8 @@ class Fleet:
         return 'not tried' if self.writing else 'planned'
 
     def _after(self, planned):
+        if self.refused:
+            return None if planned.plan else planned.current
         if self.check_mode or not planned.plan:
             return planned.predicted()
         return planned.after if planned.outcome is not None else None
@@ -231,12 +246,27 @@ class Fleet:
             key = {'changed': 'changed', 'unchanged': 'unchanged', 'failed': 'failed', 'not tried': 'not_tried'}.get(result['outcome'])
             if key:
                 counts[key] += 1
-        for planned in self.planned:
+        for planned in [] if self.refused else self.planned:
             calls = planned.plan.calls if self.check_mode else \
                 [call for call, outcome in zip(planned.plan.calls, planned.plan.outcomes) if outcome in WRITTEN]
             for call in calls:
                 _count_call(counts, call, planned.current)
         return counts
+
+
+def _same_license_twice(wanted_list, found):
+    """Problems for entries that found a license an earlier entry found too (one by id, one by comment, say): planned
+    twice, it would be renewed twice or resized back and forth."""
+    first = {}
+    problems = []
+    for index, wanted in enumerate(wanted_list):
+        current = found.get(index)
+        if current is None:
+            continue
+        earlier = first.setdefault(current['id'], wanted)
+        if earlier is not wanted:
+            problems.append('%snames license %s, as %s does' % (wanted.where, current['id'], earlier.where.rstrip(': ')))
+    return problems
 
 
 def _refused_alone(error):

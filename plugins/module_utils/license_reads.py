@@ -317,6 +317,8 @@ class Account:
         selection = Selection()
         if self._by_comment is not None:
             self._resolve(pricelist)
+            if pricelist is not None:
+                self._learn_products(comment)
             for lic in self._by_comment.get(comment, []):
                 select_into(selection, lic, pricelist)
         selection.refuse_unclear('comment %r of %s may be carried by licenses that are not understood'
@@ -350,6 +352,21 @@ class Account:
                 self._by_comment.setdefault(found['comment'], []).append(found)
         self._unresolved = remaining
         self._resolved.add(pricelist)
+
+    def _learn_products(self, comment):
+        """Read on its own each license with ``comment`` whose row shows its product by a name this collection does not
+        know (a pricelist outside the catalogue): the license read by id gives the pricelist as a number."""
+        carriers = self._by_comment.get(comment, [])
+        if all(lic['pricelist'] is not None for lic in carriers):
+            return
+        learned = []
+        for lic in carriers:
+            if lic['pricelist'] is None:
+                lic = get_license(self.client, lic['id'])
+                if lic is None or lic['status'] == 'deleted' or lic['comment'] != comment:
+                    continue
+            learned.append(lic)
+        self._by_comment[comment] = learned
 
     def fresh_with_comment(self, comment, pricelist):
         """``with_comment`` on a new read of the whole list (after an order)."""

@@ -16,7 +16,8 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue im
     PERIODS, PRICELIST_TO_PRODUCT, STATUS_NAMES, addon_aliases, addon_key, product_label,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import parse_int
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, Plan
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import Plan
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import add_months
 
 

@@ -27,21 +27,17 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
-    AmbiguousWriteError, ApiError, BillmgrError, UnacknowledgedWriteError,
+    AmbiguousWriteError, ApiError, BillmgrError, TransportError, UnacknowledgedWriteError,
 )
 
 # What a sent call came to.
 DONE = 'done'            # acknowledged by the server
 CONFIRMED = 'confirmed'  # the answer was lost, the state read afterwards shows the effect
 UNKNOWN = 'unknown'      # the answer was lost and the effect does not show: it may still have happened
-REFUSED = 'refused'      # the server answered with an error: nothing was done
+REFUSED = 'refused'      # the server answered with an error, or the request was turned away unread: nothing was done
 WRITTEN = (DONE, CONFIRMED, UNKNOWN)  # outcomes after which the write may have happened
 
 DEFAULT_CONFIRM_TIMEOUT = 60
-
-
-class InvalidOptionError(ValueError):
-    """Options that describe an impossible or unsafe change; the message says which option and why."""
 
 
 class OutcomeUnknownError(BillmgrError):
@@ -143,23 +139,29 @@ def apply_plan(client, plan, reread, confirm_timeout=DEFAULT_CONFIRM_TIMEOUT):
 def _execute(client, plan, call, reread, confirm_timeout):
     plan.outcomes.append(UNKNOWN)
     try:
-        answer = client.write(call.func, **call.params)
-    except ApiError:
-        plan.outcomes[-1] = REFUSED
-        raise
+        answer = _write(client, plan, call)
     except AmbiguousWriteError as exc:
         answer = _after_lost_answer(client, plan, call, reread, confirm_timeout, exc)
         if answer is not None:
             return answer
         # The state proves the write did not happen and sending it again cannot double anything.
         plan.outcomes[-1] = UNKNOWN
-        try:
-            answer = client.write(call.func, **call.params)
-        except ApiError:
-            plan.outcomes[-1] = REFUSED
-            raise
+        answer = _write(client, plan, call)
     plan.outcomes[-1] = DONE
     return answer
+
+
+def _write(client, plan, call):
+    """Send the call; an error answer, or a failure the client says never reached the server, is REFUSED."""
+    try:
+        return client.write(call.func, **call.params)
+    except AmbiguousWriteError:
+        raise
+    except (ApiError, TransportError):
+        # ApiError: the server answered with an error. A TransportError that is not ambiguous: the client gave up before
+        # the write could be done (a refused connection, HTTP 429 for longer than its retry budget, a TLS failure).
+        plan.outcomes[-1] = REFUSED
+        raise
 
 
 def _after_lost_answer(client, plan, call, reread, confirm_timeout, error):
@@ -169,7 +171,12 @@ def _after_lost_answer(client, plan, call, reread, confirm_timeout, error):
             '%s. Its effect cannot be seen by reading the account, so it is not sent again: check the account '
             'before rerunning.' % error) from None
     patient = call.spends_money or isinstance(error, UnacknowledgedWriteError)
-    found = _wait_for(client, call.confirm, reread, confirm_timeout if patient else 0)
+    try:
+        found = _wait_for(client, call.confirm, reread, confirm_timeout if patient else 0)
+    except (ApiError, TransportError) as exc:  # the read failed (not: it showed something unexpected)
+        raise OutcomeUnknownError(
+            '%s. Reading the account to learn whether it happened failed too: %s. It is not sent again: check the '
+            'account before rerunning.' % (error, exc)) from None
     if found is not False:
         plan.outcomes[-1] = CONFIRMED
         return ConfirmedByRead(found)
@@ -181,8 +188,12 @@ def _after_lost_answer(client, plan, call, reread, confirm_timeout, error):
     if call.spends_money:
         raise OutcomeUnknownError(
             '%s. For %ss after that, the account read again did not show its effect, and a call that spends money is '
-            'never sent twice in one run. The server may still complete it: check the account before rerunning '
-            '(a rerun reads the state first and does not repeat what it finds done).' % (error, confirm_timeout)) from None
+            'never sent twice in one run. The server may still complete it. A rerun reads the account first and '
+            'does not repeat what it finds done, but it cannot see what the server completes after that read, on '
+            'this controller or any other: the account is the only record. So before rerunning, check the account '
+            '(isp_license_info) and, while it does not show the outcome, wait at least as long as the server may '
+            'hold a request (the read timeout of the web server or proxy in front of it), or raise confirm_timeout.'
+            % (error, confirm_timeout)) from None
     return None
 
 

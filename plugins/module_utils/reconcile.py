@@ -20,15 +20,13 @@ import datetime
 import time
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key, pricelist_of
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem, parse_int
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import IdentityError, get_license
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
     check_addon_counts, plan_change, plan_order, resolve_addons,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
-    ConfirmedByRead, InvalidOptionError, Plan, apply_plan, verify_applied,
-)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import ConfirmedByRead, Plan, apply_plan, verify_applied
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal, suspension
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 

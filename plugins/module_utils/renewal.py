@@ -23,7 +23,8 @@ import calendar
 import datetime
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import STATUS_NAMES
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, Plan
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import Plan
 
 # How many renewals a plan is walked for at most: 100 years of monthly periods; past it, only "more" is told.
 MAX_WALK = 1200

@@ -63,7 +63,7 @@ def describe_rows(rows):
 def server_report(client, listing=None, one=None):
     """The ``api`` block: what was read, and notes on what it means for the other modules."""
     report = {
-        'api_url': client.api_url,
+        'api_url': client.shown_url,
         'server_date': client.server_date.isoformat() if client.server_date else None,
         'language_asked': LANGUAGE,
         'language_answered': client.answer_lang,

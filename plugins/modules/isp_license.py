@@ -159,6 +159,8 @@ EXAMPLES = r'''
     id: "{{ vm_license.license.id }}"
     addons:
       nodes: 4
+  # In check mode a license that would be ordered has no id yet (license.id is null): nothing to address by id.
+  when: vm_license.license.id is not none
 
 - name: Suspend a license during maintenance
   ispsystem.billmanager.isp_license:
@@ -238,7 +240,9 @@ calls_sent:
   description:
     - On a failure after writes were sent, each sent call with what it came to in C(outcome) -
       V(done) (acknowledged), V(confirmed) (its answer was lost, the account shows its effect), V(unknown) (its answer
-      was lost and its effect does not show, it may still happen) or V(refused) (the API answered an error).
+      was lost and its effect does not show, it may still happen) or V(refused) (the API answered an error, or the
+      request was turned away before it could do anything - a refused connection, HTTP 429 for longer than the retry
+      budget of O(timeout); nothing was done).
     - C(changed) is V(true) whenever one of them may have written.
   returned: on failure, when a write was sent
   type: list
@@ -268,7 +272,6 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module i
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
     STATES, Applier, check_renames, check_wanted, plan_wanted,
 )
@@ -327,18 +330,14 @@ def main():
         supports_check_mode=True,
     )
     client = client_from_module(module)
-    if module.params['wait_timeout'] < 0:
-        module.fail_json(msg='wait_timeout must be >= 0, got %s' % module.params['wait_timeout'])
     run_state = {'planned': None}
     try:
         outcome = run(module, client, run_state)
-    except (InvalidOptionError, BillmgrError) as exc:
+    except BillmgrError as exc:
         planned = run_state['planned']
         details = dict(planned.spent) if planned else {}
         details['calls'] = planned.plan.as_result() if planned else []
         details['calls_completed'] = planned.plan.completed if planned else 0
-        if isinstance(exc, InvalidOptionError):
-            module.fail_json(msg='%s' % exc, **details)
         fail_from_error(module, client, exc, planned.plan if planned else None, **details)
     module.exit_json(**outcome)
 

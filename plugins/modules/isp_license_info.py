@@ -186,7 +186,7 @@ api:
   type: dict
   contains:
     api_url:
-      description: The API URL used.
+      description: The API URL used, without a C(user:password@) part if it had one.
       type: str
     server_date:
       description: The date of the server (its HTTP C(Date) header), which the modules take as "today"; V(null) when

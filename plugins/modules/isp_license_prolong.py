@@ -193,13 +193,13 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module i
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
     PRODUCT_NAMES, RENEWAL_PERIODS, pricelist_of,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem, parse_date
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
     IdentityError, api_today, find_license, get_license,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
-    ConfirmedByRead, InvalidOptionError, VerificationError, apply_plan, verify_applied,
+    ConfirmedByRead, VerificationError, apply_plan, verify_applied,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
@@ -221,10 +221,6 @@ def validate_offline(params):
     if params['comment'] is not None and comment_problem(params['comment']):
         raise InvalidOptionError('comment %r cannot be used: %s; %s'
                                  % (params['comment'], comment_problem(params['comment']), COMMENT_RULE))
-    if params['min_days_left'] is not None and params['min_days_left'] < 0:
-        raise InvalidOptionError('min_days_left must be >= 0, got %s' % params['min_days_left'])
-    if params['max_periods'] < 1:
-        raise InvalidOptionError('max_periods must be >= 1, got %s' % params['max_periods'])
     until = parse_until(params['until'])
     has_target = params['min_days_left'] is not None or until is not None
     if not has_target and not params['force']:
@@ -289,8 +285,6 @@ def main():
         result.update(license=after, expiredate=after['expiredate'])
         if module._diff:
             result['diff'] = {'before': lic, 'after': after}
-    except InvalidOptionError as exc:
-        module.fail_json(msg='%s' % exc, **result)
     except BillmgrError as exc:
         if plan is not None:
             result.update(periods=plan.completed, changed=False)

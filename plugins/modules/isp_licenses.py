@@ -320,14 +320,13 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
-    argument_spec, client_from_module, describe_error, writes_note,
+    argument_spec, client_from_module, describe_error, with_writes_note,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
     AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES, RENEWAL_PERIODS,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.fleet import Fleet, FleetPlanningError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.fleet import Fleet
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import STATES
 
 LICENSE_OPTIONS = dict(
@@ -363,18 +362,12 @@ def main():
         ),
         supports_check_mode=True,
     )
-    params = module.params
-    for name in ('max_orders', 'max_renewals', 'wait_timeout'):
-        if params[name] is not None and params[name] < 0:
-            module.fail_json(msg='%s must be >= 0, got %s' % (name, params[name]))
     client = client_from_module(module)
-    fleet = Fleet(client, params, check_mode=module.check_mode)
+    fleet = Fleet(client, module.params, check_mode=module.check_mode)
     try:
         fleet.plan()
         if not module.check_mode:
             fleet.apply()
-    except (InvalidOptionError, FleetPlanningError) as exc:
-        module.fail_json(msg='%s' % exc, **fleet.report(diff=module._diff))
     except BillmgrError as exc:
         module.fail_json(msg=describe_error(client, exc), **fleet.report(diff=module._diff))
     report = fleet.report(diff=module._diff)
@@ -382,7 +375,7 @@ def main():
     if failed is not None:
         message = '%s: %s' % (failed.wanted.where.rstrip(': '), describe_error(client, failed.error))
         if failed.plan.may_have_written:
-            message = '%s %s' % (message, writes_note(failed.plan, failed.spent))
+            message = with_writes_note(message, failed.plan, failed.spent)
         module.fail_json(msg='%s %s' % (message, fleet.progress()), **report)
     module.exit_json(**report)
 

@@ -591,3 +591,34 @@ def test_a_fleet_is_one_list_read_not_one_per_host(emulator_factory, tmp_path, f
         ("platform.edit", "%s" % stored_id(facts_dir, "vm-%02d" % number)) for number in range(1, FLEET + 1))
     assert len(log) == FLEET + 1
     assert run.changed_tasks() == []
+
+
+ROLE_VARIANTS = {
+    "small-pages-no-totals": {"list_page_max": 2, "list_totals": False},
+    "all-at-once": {"list_page_max": 2, "list_totals": False, "list_comment": False, "status_form": "orig",
+                    "account_lang": "ru", "not_found_error": "missed_item"},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(ROLE_VARIANTS), ids=sorted(ROLE_VARIANTS))
+def test_the_role_against_a_server_variant_orders_once(variant, emulator_factory, tmp_path, facts_dir):
+    """Issue 8: the role under each server variant that changes how the account is read (pages without totals, rows
+    without a comment cell, localised status): the first run orders what is missing, the second (licenses by comment,
+    the fact files removed, as on a fresh controller and fresh hosts) and the third (by stored id) buy nothing."""
+    others = [seeded_license(300 + number, "other-%d" % number, addons={NODES: 1}) for number in range(5)]
+    emulator = emulator_factory(seed=dict(seed(*others), config=ROLE_VARIANTS[variant]))
+    inv = inventory(facts_dir)
+    run = run_role(emulator, tmp_path, inv, "order", extra_vars=ORDER_ALL_THREE)
+    assert run.rc == 0, run.describe()
+    assert sorted(func for func, _params in writes(take_log(emulator))) == ["platform.order.param"] * 3
+    for host in ("vm-fra1", "vm-ams1", "dci-fra"):
+        fact_file(facts_dir, host).unlink()
+    run = run_role(emulator, tmp_path, inv, "by-comment", extra_vars=ORDER_ALL_THREE)
+    assert run.rc == 0, run.describe()
+    assert writes(take_log(emulator)) == []
+    assert run.fleet()["summary"]["unchanged"] == 3
+    run = run_role(emulator, tmp_path, inv, "by-id", extra_vars=ORDER_ALL_THREE)
+    assert run.rc == 0, run.describe()
+    assert writes(take_log(emulator)) == []
+    assert [charge["func"] for charge in emulator.snapshot()["charges"]] == ["platform.order.param"] * 3
+    assert len(licenses_by_comment(emulator)) == 3 + len(others)

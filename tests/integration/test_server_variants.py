@@ -205,3 +205,61 @@ def test_a_write_answered_with_its_form_is_a_failure_not_a_success(emulator_fact
     assert "does not acknowledge the write" in task["msg"]
     assert [call["outcome"] for call in task["calls_sent"]] == ["unknown"]
     assert next(lic for lic in emulator.snapshot()["licenses"] if lic["id"] == 101)["status"] == 2
+
+
+BY_COMMENT = """---
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: the license on the last page
+      ispsystem.billmanager.isp_license:
+        product: vmmanager6
+        comment: "{{ wanted_comment }}"
+"""
+
+
+def test_a_license_on_the_last_of_many_capped_pages_is_found_and_not_bought(emulator_factory, tmp_path):
+    """Issue 8 acceptance: a page cap of 50 and over 1,000 licenses; the wanted license is the last row of the last
+    page. Before, a short page ended the read, the license was "not found" and a second one was ordered."""
+    licenses = [{"id": 10000 + number, "user": "demo", "pricelist": 55163, "period": 1, "comment": "fleet-%04d" % number,
+                 "addons": {"55165": 1}, "status": 2, "createdate": "2026-10-27", "expiredate": "2027-01-27"}
+                for number in range(1, 1031)]
+    account = {"today": TODAY, "users": [{"name": "demo", "password": "demo-secret", "balance": "500.00"}],
+               "licenses": licenses, "next_id": 20000, "config": {"list_page_max": 50}}
+    emulator = emulator_factory(seed=account)
+    result = run_playbook(BY_COMMENT, emulator, tmp_path=tmp_path, extra_vars={"wanted_comment": "fleet-1030"})
+    assert result.rc == 0, result.describe()
+    status, task = status_of(result, "the license on the last page")
+    assert status == "ok", task
+    assert task["license"]["id"] == 11030
+    pages = [entry["params"]["p_num"] for entry in emulator.log_entries() if entry["func"] == "platform"]
+    assert pages == ["%d" % number for number in range(1, 22)]  # 1,030 rows at 50 a page: 21 pages, every one read
+    assert emulator.snapshot()["charges"] == []
+    assert not [entry for entry in emulator.log_entries() if entry["write"]]
+
+
+OUTSIDE_THE_CATALOGUE = """---
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: order a product outside the catalogue by pricelist
+      ispsystem.billmanager.isp_license:
+        pricelist: 55200
+        comment: lite
+    - name: again
+      ispsystem.billmanager.isp_license:
+        pricelist: 55200
+        comment: lite
+"""
+
+
+def test_a_product_outside_the_catalogue_is_ordered_once_and_found_again(emulator, tmp_path):
+    """QA: pricelist 55200 (ISPmanager 6 Lite, listed by a name the catalogue does not know) was bought, then the
+    task failed ("shows no product this collection knows"), and so did every rerun."""
+    result = run_playbook(OUTSIDE_THE_CATALOGUE, emulator, tmp_path=tmp_path)
+    assert result.rc == 0, result.describe()
+    assert [(record["task"], record["status"]) for record in result.tasks] == [
+        ("order a product outside the catalogue by pricelist", "changed"), ("again", "ok")]
+    _status, ordered = status_of(result, "again")
+    assert ordered["license"]["pricelist"] == 55200
+    assert [charge["func"] for charge in emulator.snapshot()["charges"]] == ["platform.order.param"]

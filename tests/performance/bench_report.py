@@ -170,8 +170,8 @@ def goals(records: list) -> list:
     bulk = _find(records, "bulk_noop")
     if bulk:
         listing = bulk["reads_by_func"].get("platform", 0)
-        values = (_n(bulk["size"]), _n(bulk["account_size"]), listing, _n(bulk["account_size"]), pages(bulk["account_size"]),
-                  bulk["writes"], "" if bulk["ok"] else " (**FAILED**)")
+        values = (_n(bulk["size"]), _n(bulk["account_size"]), listing, _n(bulk["account_size"]),
+                  pages(bulk["account_size"]), bulk["writes"], "" if bulk["ok"] else " (**FAILED**)")
         lines.append("- No-op bulk reconcile of %s licenses (account of %s): %d list requests (ceil(%s / 500) = %d) and "
                      "%d writes, **checked**%s." % values)
         over = bulk["seconds_over_ping"]

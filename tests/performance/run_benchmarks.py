@@ -492,8 +492,8 @@ def main(argv: list | None = None) -> int:
     if args.list:
         for scenario in every:
             unit = "runs" if scenario.shape == LOOP else "lic."
-            columns = (scenario.name, scenario.suite, scenario.shape, scenario.account, scenario.size, unit, scenario.description)
-            print("%-28s %-8s %-4s %6d acct %5d %s  %s" % columns)
+            fields = (scenario.name, scenario.suite, scenario.shape, scenario.account, scenario.size, unit, scenario.description)
+            print("%-28s %-8s %-4s %6d acct %5d %s  %s" % fields)
         return 0
     selected = select(parser, every, args.suite, args.only)
     output = Path(args.output) if args.output else RESULTS_DIR / ("latest-%s.json" % ("only" if args.only else args.suite))
@@ -510,7 +510,7 @@ def main(argv: list | None = None) -> int:
         """The report so far; written after every scenario, so that a long run cut short leaves what it measured."""
         env_info["total_seconds"] = time.perf_counter() - started
         env_info["loadavg_after"] = loadavg()
-        env_info["loadavg_1min_seen"] = [min(l[0] for l in loads), max(l[0] for l in loads)] if loads and loads[0] else None
+        env_info["loadavg_1min_seen"] = [min(load[0] for load in loads), max(load[0] for load in loads)] if loads and loads[0] else None
         env_info["scenarios_done"] = "%d of %d" % (len(records), len(selected))
         env_info["complete"] = done
         return {

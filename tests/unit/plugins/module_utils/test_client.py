@@ -16,11 +16,12 @@ from urllib.parse import quote, quote_plus
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import WITHHELD
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import WITHHELD, url_without_userinfo
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
     AccessDeniedError, AmbiguousWriteError, ApiError, AuthError, InsufficientFundsError, InvalidValueError,
     NotFoundError, TLSVerificationError, TransportError, UnknownApiError,
 )
+from ansible_collections.ispsystem.billmanager.tests.unit.property_budget import examples
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
     API_URL, LOGIN_HTML, PROXY_HTML, FakeClock, FakeTransport, doc, elem, error_doc, expect, list_doc, make_client,
     ok_doc,
@@ -700,7 +701,7 @@ def test_a_proxy_page_echoing_the_password_html_encoded_leaks_nothing(status):
     assert info.value.excerpt == WITHHELD
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(password=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2fff, exclude_categories=('Cs',)),
                         min_size=4, max_size=24),
        encodings=st.lists(st.sampled_from(['html', 'quote', 'quote_plus', 'entity', 'json']), max_size=3))
@@ -751,3 +752,26 @@ def test_server_date_is_taken_from_error_answers_too():
     with pytest.raises(NotFoundError):
         client.read('platform.edit', elid=9)
     assert client.server_date == datetime.date(2026, 12, 1)
+
+
+def test_credentials_in_the_url_are_never_shown():
+    """QA: api_url http://demo:demo%2Dsecret@host/... came back whole as api.api_url of isp_license_info."""
+    url = 'http://demo:demo%2Dsecret@billmgr.example.test:1500/manager/billmgr?x=1'
+    transport = FakeTransport([expect('platform').answer('<html>Bad gateway</html>', status=502)], url=url)
+    client = make_client(transport, url=url, password='demo-secret', retry_budget=0)
+    assert client.shown_url == 'http://billmgr.example.test:1500/manager/billmgr?x=1'
+    with pytest.raises(TransportError) as info:
+        client.read('platform')
+    assert 'secret' not in str(info.value) and 'demo:' not in str(info.value)
+    assert 'from http://billmgr.example.test:1500/manager/billmgr' in str(info.value)
+    assert url_without_userinfo(API_URL) == API_URL
+
+
+def test_an_unacknowledged_renewal_names_each_missing_result_once():
+    """QA: the message said "no <ok/>, no <newexpiredate>, no <newexpiredate>" (the nested and the flat form)."""
+    form = doc('<elid>101</elid><expiredate>2026-12-01</expiredate>', func='service.prolong')
+    client, transport, _clock = scripted([expect('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}).answer(form)])
+    with pytest.raises(TransportError) as info:
+        client.write('service.prolong', elid=101, period=1, sok='ok')
+    transport.assert_done()
+    assert '(no <ok/>, no <newexpiredate>);' in str(info.value)

@@ -187,6 +187,16 @@ def test_rows_skipped_by_a_capped_server_are_caught_by_the_total():
     transport.assert_done()
 
 
+def test_a_full_page_then_an_empty_page_short_of_p_elems_is_incomplete():
+    client, transport = scripted([
+        expect('platform', page(1, 500)).answer(list_doc(rows(1, 2), p_elems=4, p_cnt=2, p_num=1)),  # full: it serves 2
+        expect('platform', page(2)).answer(list_doc([], p_elems=4, p_cnt=2, p_num=2)),
+    ])
+    with pytest.raises(IncompleteListError, match='read 2 of 4 rows'):  # 'c9' may be on a row not served
+        find_by_comment(client, 'c9', 55163)
+    transport.assert_done()
+
+
 def test_paging_without_p_elems_stops_on_an_empty_page():
     client, transport = scripted([
         expect('platform', page(1)).answer(list_doc(rows(1, 2))),
@@ -214,6 +224,18 @@ def test_without_totals_or_page_size_a_short_page_followed_by_rows_is_an_error()
     ])
     with pytest.raises(IncompleteListError, match='rows may have been skipped'):
         read_account(client, page_size=4)
+    transport.assert_done()
+
+
+def test_a_list_longer_than_max_pages_is_an_error(monkeypatch):
+    """Pages that never end (without totals, each with new rows) cannot be proven to be the whole list."""
+    monkeypatch.setattr(license_reads, 'MAX_PAGES', 2)
+    client, transport = scripted([
+        expect('platform', page(1)).answer(list_doc(rows(1, 2))),
+        expect('platform', page(2)).answer(list_doc(rows(3, 4))),
+    ])
+    with pytest.raises(IncompleteListError, match='more than 2 pages'):
+        read_account(client, page_size=2)
     transport.assert_done()
 
 
@@ -342,6 +364,19 @@ def test_a_row_without_a_comment_cell_is_read_on_its_own():
     transport.assert_done()
 
 
+def test_a_row_of_a_product_shown_by_an_unknown_name_without_a_comment_cell_is_read_on_its_own():
+    """The row shows neither a product this collection knows nor a comment: it may be the license asked for, so it is
+    read on its own before an order is decided (leaving it out would order a second license)."""
+    client, transport = scripted([
+        expect('platform', page(1, 500)).answer(list_doc([
+            elem(id=7, pricelist='VMmanager 6 (2026 edition)', status=2),
+        ], p_elems=1)),
+        expect('platform.edit', {'elid': 7}).answer(one(7, comment='web')),
+    ])
+    assert ids(find_by_comment(client, 'web', 55163)) == [7]
+    transport.assert_done()
+
+
 def test_rows_without_comment_cells_cost_one_read_per_live_license_of_the_product_only():
     client, transport = scripted([
         expect('platform', page(1, 500)).answer(list_doc([
@@ -354,6 +389,20 @@ def test_rows_without_comment_cells_cost_one_read_per_live_license_of_the_produc
         expect('platform.edit', {'elid': 4}).answer(one(4, comment='b', status=3)),
     ])
     assert find_by_comment(client, 'web', 55163) == []
+    transport.assert_done()
+
+
+def test_a_candidate_whose_product_is_not_understood_refuses_the_decision():
+    """A live license carrying the comment whose product neither its row nor its own read shows in a way this collection
+    knows may be the one asked for, or a license of another product: neither ordering nor acting on it is safe."""
+    client, transport = scripted([
+        expect('platform', page(1, 500)).answer(list_doc([
+            elem(id=8, pricelist='VMmanager 6 (2026 edition)', status=2, comment='web'),
+        ], p_elems=1)),
+        expect('platform.edit', {'elid': 8}).answer(one(8, comment='web', pricelist='VMmanager 6 (2026 edition)')),
+    ])
+    with pytest.raises(NotUnderstoodError, match='license 8 shows no product this collection knows'):
+        find_by_comment(client, 'web', 55163)
     transport.assert_done()
 
 
@@ -430,6 +479,23 @@ def test_pricelist_filter_for_a_product_shown_by_an_unknown_name():
     found = list_licenses(client, pricelist=55200)
     transport.assert_done()
     assert ids(found) == [7]
+
+
+@pytest.mark.parametrize('pricelist, expected', [(55200, [7]), (55163, [])])
+def test_a_comment_carried_by_a_product_shown_by_an_unknown_name_is_read_on_its_own(pricelist, expected):
+    """QA: isp_license with pricelist 55200 (a product outside the catalogue) ordered, then refused its own new license
+    ("shows no product this collection knows") on this and every later run. The row shows the product by name; the
+    license read by id shows its pricelist as a number."""
+    client, transport = scripted([
+        expect('platform', page(1, 500)).answer(list_doc([
+            elem(id=1, pricelist='VMmanager 6', status=2, comment='web'),
+            elem(id=7, pricelist='ISPmanager 6 Lite', status=2, comment='lite'),
+            elem(id=8, pricelist='ISPmanager 6 Lite', status=2, comment='other'),  # another comment: not read
+        ], p_elems=3)),
+        expect('platform.edit', {'elid': 7}).answer(one(7, comment='lite', pricelist=55200)),
+    ])
+    assert ids(find_by_comment(client, 'lite', pricelist)) == expected
+    transport.assert_done()
 
 
 # -- find_license ------------------------------------------------------------------------------------

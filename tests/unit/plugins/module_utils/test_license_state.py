@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
     edit_params, order_params, plan_change, plan_order, resolve_addons,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
 
 TODAY = datetime.date(2026, 11, 27)
 VM = 55163

@@ -11,15 +11,16 @@ on the wire, not on a stub.
 from __future__ import annotations
 
 import copy
+import datetime
 
 import pytest
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
-    AmbiguousWriteError, InsufficientFundsError, TransportError,
+    AmbiguousWriteError, InsufficientFundsError, InvalidOptionError, TransportError,
 )
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import plan_change
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
-    ConfirmedByRead, InvalidOptionError, OutcomeUnknownError, Plan, PlannedCall, VerificationError, apply_plan,
-    verify_applied,
+    ConfirmedByRead, OutcomeUnknownError, Plan, PlannedCall, VerificationError, apply_plan, verify_applied,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
     FakeTransport, doc, error_doc, expect, make_client, ok_doc,
@@ -210,6 +211,18 @@ def test_lost_answer_confirmed_goes_on_with_the_license_read_and_no_resend():
     assert plan.completed == 2
 
 
+def test_a_lost_delete_answer_is_confirmed_by_a_license_that_no_longer_reads():
+    """After a lost delete answer the license reads as not found (None): the delete happened. Sending it again would
+    be refused (nothing is left to delete) and fail a run that did what it should."""
+    client, transport = scripted([expect('platform.delete', {'elid': 101}).raises(lost())])
+    plan = plan_change(dict(BEFORE), 'absent', None, {}, datetime.date(2026, 11, 27))
+    answers = apply_plan(client, plan, Reread(None))
+    transport.assert_done()
+    assert transport.funcs == ['platform.delete']
+    assert isinstance(answers[0], ConfirmedByRead) and answers[0].license is None
+    assert plan.outcomes == ['confirmed']
+
+
 def test_lost_answer_of_a_money_call_not_confirmed_fails_after_one_request():
     client, transport = scripted([
         expect('platform.resume', {'elid': 101}).answer(ok_doc()),
@@ -303,6 +316,54 @@ def test_a_write_that_never_left_is_retried_by_the_client_not_confirmed():
     transport.assert_done()
     assert reread.calls == 0
     assert plan.completed == 1
+
+
+@pytest.mark.parametrize('failures', [
+    [dict(body=b'', status=429, headers={'Retry-After': '60'})],  # longer than the client's retry budget
+    [dict(raises=TransportError('connection to x failed: refused', sent=False))] * 7,
+], ids=['429-beyond-budget', 'refused-connections'])
+def test_a_write_the_client_gave_up_before_it_got_through_is_refused_not_unknown(failures):
+    """Issue 9: a write that provably never reached the server was reported changed, "outcome unknown", and "may still
+    be completed by the server"."""
+    steps = []
+    for failure in failures:
+        step = expect('platform.order.param', {'sok': 'ok'}, subset=True)
+        steps.append(step.raises(failure['raises']) if 'raises' in failure else step.answer(**failure))
+    client, transport = scripted(steps)
+    plan = Plan().add('platform.order.param', {'sok': 'ok'}, spends_money=True, confirm=Confirm(True))
+    reread = Reread()
+    with pytest.raises(TransportError) as info:
+        apply_plan(client, plan, reread, confirm_timeout=60)
+    transport.assert_done()
+    assert not isinstance(info.value, AmbiguousWriteError)
+    assert reread.calls == 0
+    assert [call['outcome'] for call in plan.sent_report()] == ['refused']
+    assert not plan.may_have_written
+    assert plan.completed == 0
+
+
+def test_a_lost_answer_whose_confirming_read_fails_names_both_and_stays_unknown():
+    """Issue 9: the failure named only the read that failed, not the write whose answer was lost."""
+    client, transport = scripted([
+        expect('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}).raises(lost()),
+        expect('platform.edit', {'elid': 101}).answer(b'<html>proxy login</html><p>', status=200),
+    ])
+    plan = Plan().add('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}, spends_money=True,
+                      confirm=lambda lic: lic is not None)
+
+    def reread():
+        return client.read('platform.edit', elid=101)
+
+    with pytest.raises(OutcomeUnknownError) as info:
+        apply_plan(client, plan, reread, confirm_timeout=60)
+    transport.assert_done()
+    message = '%s' % info.value
+    assert message.startswith(
+        'BILLmanager service.prolong: connection reset by peer; the write may or may not have happened. Reading the '
+        'account to learn whether it happened failed too: BILLmanager platform.edit: the answer is not valid XML')
+    assert message.endswith('It is not sent again: check the account before rerunning.')
+    assert [call['outcome'] for call in plan.sent_report()] == ['unknown']
+    assert plan.may_have_written
 
 
 def test_completed_counts_the_calls_made_before_a_failure():

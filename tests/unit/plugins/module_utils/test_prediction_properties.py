@@ -21,8 +21,10 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.client impor
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.fleet import Fleet, FleetPlanningError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import comment_problem
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import find_by_comment
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError, field_value
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import field_value
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import RequestsTransport
+from ansible_collections.ispsystem.billmanager.tests.unit.property_budget import examples
 
 billmgr_emulator = pytest.importorskip('billmgr_emulator')
 from billmgr_emulator.model import State  # noqa: E402  (the emulator comes from tests/conftest.py's sys.path)
@@ -85,42 +87,49 @@ wishes = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(have=license_states, want=wishes)
-def test_property_check_mode_predicts_the_real_run(emulator, have, want):
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(have=license_states, wants=st.lists(wishes, min_size=1, max_size=3))
+def test_property_check_mode_predicts_the_real_run(emulator, have, wants):
+    """A random license, then a random sequence of wanted states applied one after the other: at every step check
+    mode lists the calls the real run makes and predicts the license it reads back, and the rerun plans nothing."""
     expiry = TODAY + datetime.timedelta(days=have['expiry_offset'])
     assume(not (have['status'] == 2 and expiry <= TODAY))  # the emulator's clock suspends those; not a state it shows
     load(emulator, [{'id': 101, 'user': 'demo', 'pricelist': 55163, 'period': have['period'], 'comment': 'web',
                      'addons': {'55165': have['nodes'], '55164': have['vms']}, 'status': have['status'],
                      'createdate': '2026-01-01', 'expiredate': expiry.isoformat(), 'autoprolong': None}])
-    addons = dict((name, want[name]) for name in ('nodes', 'vms') if want[name] is not None) or None
-    wanted = [entry(id=101, comment='renamed' if want['rename'] else None, addons=addons, state=want['state'],
-                    allow_shrink=want['allow_shrink'], renew=want['renew'])]
-    try:
-        checked = fleet_run(emulator, wanted, check_mode=True)
-    except (InvalidOptionError, FleetPlanningError):
-        return  # refused before any write (a license that cannot be moved there); the real run refuses the same way
-    predicted = checked.planned[0]
-    real = fleet_run(emulator, wanted, check_mode=False)
-    done = real.planned[0]
-    assert done.outcome == 'ok', done.error
-    assert done.plan.as_result() == predicted.plan.as_result()
-    expected = predicted.predicted()
-    for name in predicted.plan.changed_fields():
-        assert field_value(done.after, name) == field_value(expected, name), name
-    if predicted.plan:
-        assert done.after['days_left'] == expected['days_left']
-    again = fleet_run(emulator, wanted, check_mode=True)
-    assert again.planned[0].plan.as_result() == [], 'a second run must plan nothing'
-    writes = [item for item in emulator.log_entries() if item['write']]
-    assert len(writes) == len(predicted.plan)
+    for step, want in enumerate(wants):
+        addons = dict((name, want[name]) for name in ('nodes', 'vms') if want[name] is not None) or None
+        wanted = [entry(id=101, comment='renamed-%d' % step if want['rename'] else None, addons=addons,
+                        state=want['state'], allow_shrink=want['allow_shrink'], renew=want['renew'])]
+        with emulator.lock:
+            del emulator.log[:]
+        try:
+            checked = fleet_run(emulator, wanted, check_mode=True)
+        except (InvalidOptionError, FleetPlanningError):
+            return  # refused before any write (a license that cannot be moved there); the real run refuses the same way
+        predicted = checked.planned[0]
+        real = fleet_run(emulator, wanted, check_mode=False)
+        done = real.planned[0]
+        assert done.outcome == 'ok', (step, done.error)
+        assert done.plan.as_result() == predicted.plan.as_result(), step
+        expected = predicted.predicted()
+        for name in predicted.plan.changed_fields():
+            assert field_value(done.after, name) == field_value(expected, name), (step, name)
+        if predicted.plan:
+            assert done.after['days_left'] == expected['days_left'], step
+        writes = [item for item in emulator.log_entries() if item['write']]
+        assert len(writes) == len(predicted.plan), step
+        again = fleet_run(emulator, wanted, check_mode=True)
+        assert again.planned[0].plan.as_result() == [], 'step %d: a second run must plan nothing' % step
+        if want['state'] == 'absent':
+            return  # nothing more can be wanted of a deleted license
 
 
-comments = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2fff, exclude_categories=('Cs',)),
+comments = st.text(alphabet=st.characters(min_codepoint=9, max_codepoint=0x2fff, exclude_categories=('Cs',)),
                    min_size=1, max_size=40)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(comment=comments)
 def test_property_an_accepted_comment_comes_back_as_sent_and_is_found_again(emulator, comment):
     if comment_problem(comment) is not None:
@@ -133,3 +142,5 @@ def test_property_an_accepted_comment_comes_back_as_sent_and_is_found_again(emul
     assert [lic['id'] for lic in found] == [ordered.planned[0].after['id']]
     rerun = fleet_run(emulator, [entry(comment=comment, product='vmmanager6')], check_mode=True)
     assert rerun.planned[0].plan.as_result() == []
+    by_id = fleet_run(emulator, [entry(id=ordered.planned[0].after['id'], comment=comment)], check_mode=True)
+    assert by_id.planned[0].plan.as_result() == [], 'no rename to the same comment'

@@ -12,7 +12,7 @@ import datetime
 import pytest
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import RENEWAL_PERIODS
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import (
     add_months, check_renewable, plan_renewal, renewal_dates, suspension, to_date,
 )

@@ -15,7 +15,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils import recon
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError
 from ansible_collections.ispsystem.billmanager.plugins.modules import isp_license
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
-    FakeClock, error_doc, expect, ok_doc,
+    FakeClock, error_doc, expect, list_doc, ok_doc,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.modules.module_harness import (
     AUTH, DATE, FIRST_PAGE, USER, ModuleRun, license_doc, license_row, list_page, read_one, serialized,
@@ -283,10 +283,30 @@ def test_lost_order_answer_and_nothing_found_fails_without_a_second_order(monkey
     assert 'check the account' in result['msg']
     assert 'Sent before the failure: platform.order.param (outcome unknown)' in result['msg']
     assert 'may still be completed by the server' in result['msg']
+    # issue 9, late commits: a rerun cannot see what the server completes later, on any controller; say how long to wait
+    assert 'on this controller or any other' in result['msg']
+    assert 'wait at least as long as the server may hold a request' in result['msg']
+    assert result['msg'].count('before rerunning') == 1  # QA: the advice was given twice
     assert result['calls'] == [{'func': 'platform.order.param', 'params': ORDER}]
     assert result['calls_completed'] == 0
     assert result['changed'] is True  # issue 9: an order may have happened
     assert result['calls_sent'] == [{'func': 'platform.order.param', 'params': ORDER, 'outcome': 'unknown'}]
+
+
+def test_an_order_turned_away_with_429_beyond_the_retry_budget_is_no_change(monkeypatch):
+    """Issue 9: a 429 that outlasts the client's retry budget did nothing, yet the task said changed, "outcome unknown"
+    and "may still be completed by the server"."""
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().answer(b'<html>429 Too Many Requests</html>', status=429, headers={'Retry-After': '120'}),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert not result.get('changed')  # a failure without a write leaves changed out (false)
+    assert result['msg'].startswith('BILLmanager platform.order.param: HTTP 429 from ')
+    assert 'Sent before the failure' not in result['msg'] and 'outcome unknown' not in result['msg']
+    assert result['calls_sent'] == [{'func': 'platform.order.param', 'params': ORDER, 'outcome': 'refused'}]
+    assert result['calls_completed'] == 0
 
 
 def test_an_order_committed_after_the_client_gave_up_is_found_and_not_bought_again(monkeypatch):
@@ -373,6 +393,33 @@ def test_absent_and_missing_changes_nothing(monkeypatch):
     assert result['diff'] == {'before': {}, 'after': {}}
 
 
+@pytest.mark.parametrize('check_mode', [False, True], ids=['real', 'check'])
+def test_addons_the_api_does_not_show_are_not_compared_and_no_edit_is_planned(monkeypatch, check_mode):
+    """The license read by id shows no addon cell: its counts are unknown, and an edit "to fix them" would be a paid
+    platform.edit sent on every run. The run refuses instead, in check mode too, before any write."""
+    run = run_of(monkeypatch, [read_one(201, comment='web-new')])
+    result = run(dict(AUTH, id=201, addons={'nodes': 3, 'vms': 200}), fails=True, check_mode=check_mode)
+    run.transport.assert_done()
+    assert 'the API did not show the addon values of license 201, so they cannot be compared' in result['msg']
+    assert result['calls'] == []
+    assert result.get('changed') is not True
+
+
+def test_an_empty_page_while_p_elems_says_more_never_orders(monkeypatch):
+    """The order gate: page 1 is full (the 2 rows the server says it serves), page 2 is empty, yet p_elems says 4.
+    The comment may be on the rows that were not served: the list is incomplete and nothing is ordered."""
+    run = run_of(monkeypatch, [
+        expect('platform', FIRST_PAGE).answer(list_doc([OTHER, license_row(102, comment='web-old2')], p_elems=4, p_cnt=2,
+                                                       p_num=1), headers=DATE),
+        expect('platform', {'p_cnt': 2, 'p_num': 2}).answer(list_doc([], p_elems=4, p_cnt=2, p_num=2), headers=DATE),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert 'the license list is incomplete: read 2 of 4 rows' in result['msg']
+    assert run.count('platform.order.param') == 0
+    assert result['calls'] == []
+
+
 def test_a_license_of_another_product_is_refused(monkeypatch):
     run = run_of(monkeypatch, [read_new()])
     result = run(dict(AUTH, id=201, product='dcimanager6'), fails=True)
@@ -396,7 +443,7 @@ def test_an_expired_suspended_license_is_not_resumed(monkeypatch):
     ({'comment': 'web\x01', 'product': 'vmmanager6'}, 'control character (U+0001)'),
     ({'id': 201, 'comment': 'a\r\nb'}, 'holds a line break'),
     ({'id': 201, 'ca_path': '/nonexistent/ca.pem'}, 'ca_path: /nonexistent/ca.pem does not exist'),
-    ({'id': 201, 'confirm_timeout': -1}, 'confirm_timeout must be 0 or more'),
+    ({'id': 201, 'confirm_timeout': -1}, 'confirm_timeout must be >= 0'),
     ({'id': 201, 'wait_timeout': -1}, 'wait_timeout must be >= 0'),
     ({'comment': 'x', 'product': 'vmmanager6', 'addons': {'cpus': 1}}, "'cpus' is not an addon of vmmanager6"),
     ({'comment': 'x', 'product': 'vmmanager6', 'addons': {'nodes': -1}}, "the count of 'nodes' must be a whole number"),
@@ -503,6 +550,7 @@ def test_a_failing_read_back_after_an_order_reports_the_order(monkeypatch):
     assert (result['order_id'], result['license_id']) == (9001, 201)
     assert 'HTTP 503' in result['msg']
     assert 'Sent before the failure: platform.order.param (done); order id 9001, license id 201' in result['msg']
+    assert '. Sent before the failure' in result['msg']  # QA: the error's sentence was not ended first
 
 
 def test_an_order_that_times_out_waiting_reports_the_license(monkeypatch, fake_time):
@@ -533,6 +581,52 @@ def test_two_licenses_with_the_comment_after_an_order_fail_loudly_and_delete_not
     assert 'Nothing was deleted' in result['msg']
     assert result['changed'] is True
     assert run.count('platform.delete') == 0
+
+
+def test_a_lost_order_answer_then_two_licenses_with_the_comment_fail_loudly(monkeypatch):
+    """The order's answer was lost and the list read again shows two licenses with the comment (a concurrent run
+    ordered too): neither is taken for the one ordered; the run fails naming both, and orders or deletes nothing."""
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().raises(lost()),
+        list_page(OTHER, license_row(201, comment='web-new'), license_row(202, comment='web-new')),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert "after the order, 2 live licenses carry comment 'web-new': ids 201, 202" in result['msg']
+    assert result['changed'] is True
+    assert run.count('platform.order.param') == 1
+    assert run.count('platform.delete') == 0
+
+
+def test_an_order_whose_comment_shows_on_another_license_than_the_one_answered_fails(monkeypatch):
+    """The order answered license 201, but the one live license with the comment is 202 (not the one bought): the run
+    fails naming both, and does not report 202 as the license it ordered."""
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().answer(order_answer(), headers=DATE),
+        after_order(OTHER, license_row(202, comment='web-new')),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert "the order answered license id 201, but the license with comment 'web-new' is 202" in result['msg']
+    assert result['changed'] is True
+    assert result['license_id'] == 201
+
+
+def test_a_new_license_that_does_not_show_what_was_ordered_fails(monkeypatch):
+    """The new license shows 2 nodes where 3 were ordered: the order is not reported as done as asked."""
+    run = run_of(monkeypatch, [
+        list_page(OTHER),
+        order_step().answer(order_answer(), headers=DATE),
+        after_order(),
+        read_new(addons={55165: 2, 55164: 200}),
+    ])
+    result = run(ORDER_ARGS, fails=True)
+    run.transport.assert_done()
+    assert 'does not show what they should have done: addons.nodes is 2, expected 3' in result['msg']
+    assert result['changed'] is True
+    assert (result['license_id'], result['order_id']) == (201, 9001)
 
 
 def test_an_order_whose_comment_comes_back_otherwise_fails_saying_so(monkeypatch):

@@ -67,7 +67,7 @@ def ids(result):
     ({'pricelist': 'VMmanager 6'}, ["'pricelist'", 'int']),
     ({'details': 'maybe'}, ["'details'", 'bool']),
     ({'unknown_option': 1}, ['Unsupported parameters', 'unknown_option']),
-    ({'timeout': 0}, ['timeout must be a positive number of seconds, got 0']),
+    ({'timeout': 0}, ['timeout must be >= 1, got 0']),
 ])
 def test_bad_input_names_the_option_and_makes_no_request(monkeypatch, args, fragments):
     run = Run(monkeypatch, [])

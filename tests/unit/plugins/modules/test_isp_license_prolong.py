@@ -188,7 +188,8 @@ def test_max_periods_exceeded_fails_without_writing(monkeypatch):
     ({'status': 1, 'expiredate': None}, 'has no expiry date yet'),
     ({'status': 3, 'expiredate': '2026-11-20'}, 'one period for it at most'),
     ({'status': 3, 'expiredate': '2027-01-10'}, 'suspended with 44 paid day(s) left (until 2027-01-10)'),
-], ids=['trial', 'deleted', 'ordered', 'expired-suspended-twice', 'suspended-with-paid-days'])
+    ({'status': 9}, 'license 101 has a status this collection does not know (unknown, code 9); refusing to renew it'),
+], ids=['trial', 'deleted', 'ordered', 'expired-suspended-twice', 'suspended-with-paid-days', 'status-not-understood'])
 def test_licenses_that_cannot_be_renewed_so_fail_before_any_write(monkeypatch, fields, fragment):
     run = run_of(monkeypatch, [read_one(101, **fields)])
     result = run(dict(AUTH, id=101, min_days_left=60), fails=True)

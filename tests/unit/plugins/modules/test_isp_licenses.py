@@ -171,6 +171,36 @@ def test_max_orders_refuses_before_any_write_and_lists_the_orders(monkeypatch):
     assert result['changed'] is False
 
 
+def test_a_refused_plan_reports_the_same_in_check_mode_as_in_a_real_run(monkeypatch):
+    """QA: with max_orders=0, --check said changed (outcome changed, summary orders 1), the real run not."""
+    reports = []
+    for check_mode in (True, False):
+        run = run_of(monkeypatch, [list_page(*ROWS)])
+        result = run(dict(AUTH, licenses=[vm('new-1'), vm('web-1')], max_orders=0), fails=True, check_mode=check_mode)
+        run.transport.assert_done()
+        reports.append(result)
+    checked, real = reports
+    for result in (checked, real):
+        assert result['changed'] is False
+        assert outcomes(result) == [('new-1', 'planned'), ('web-1', 'planned')]
+        assert result['summary']['orders'] == 0
+        assert result['results'][0]['calls'][0]['func'] == 'platform.order.param'  # what it would have bought
+        assert result['results'][0]['after'] is None
+    assert checked['results'] == real['results'] and checked['summary'] == real['summary']
+
+
+def test_an_entry_by_id_and_one_by_comment_for_the_same_license_are_refused(monkeypatch):
+    """QA: {id: 101} and {comment: web-1} were both planned: two renewals, or resizes back and forth on every run."""
+    run = run_of(monkeypatch, [list_page(*ROWS)])
+    licenses = [dict(id=101, renew={'min_days_left': 90}), vm('web-1', renew={'min_days_left': 90})]
+    result = run(dict(AUTH, licenses=licenses), fails=True)
+    run.transport.assert_done()
+    assert 'licenses[1] (web-1): names license 101, as licenses[0] (101) does' in result['msg']
+    assert 'nothing was written' in result['msg']
+    assert result['changed'] is False
+    assert run.count('service.prolong') == 0
+
+
 def test_the_default_max_orders_is_ten(monkeypatch):
     run = run_of(monkeypatch, [list_page(*ROWS)])
     result = run(dict(AUTH, licenses=[vm('new-%d' % number) for number in range(11)]), fails=True)
@@ -185,6 +215,16 @@ def test_max_renewals_counts_periods_over_all_licenses(monkeypatch):
     run.transport.assert_done()
     assert 'the plan buys 4 renewal period(s), more than max_renewals=3; nothing was written' in result['msg']
     assert 'licenses[0] (web-1) license 101 3 x 1 month(s); licenses[1] (web-2) license 102 1 x 1 month(s)' in result['msg']
+
+
+def test_a_plan_exactly_at_the_spend_limits_is_allowed(monkeypatch):
+    """max_orders and max_renewals are the most a run may buy: a plan of exactly that many goes ahead."""
+    run = run_of(monkeypatch, [list_page(*ROWS)])
+    licenses = [vm('new-0'), vm('new-1'), vm('web-1', renew={'until': '2027-04-01'}), vm('web-2', renew={'min_days_left': 60})]
+    result = run(dict(AUTH, licenses=licenses, max_orders=2, max_renewals=4), check_mode=True)
+    run.transport.assert_done()
+    assert (result['summary']['orders'], result['summary']['renewals']) == (2, 4)
+    assert result['changed'] is True
 
 
 def test_every_planning_problem_is_listed_and_nothing_is_written(monkeypatch):
