@@ -96,4 +96,41 @@ options:
       - If not set, the value of the E(BILLMGR_CONFIRM_TIMEOUT) environment variable is used.
     type: int
     default: 60
+  wait:
+    description:
+      - Wait for the server, which applies some writes later than it answers them (a renewal, suspend, resume or delete
+        may pass through a processing state such as C(5_prolong) first). With V(true), the items below apply.
+      - Before planning, a license that shows a change in progress (status processing, a C(5_*) sub-state in C(orig),
+        or C(special_status) 1) is read again until it settles. A license in progress is never written to, so a
+        renewal still being processed is never bought again.
+      - After each write, the license is read again until the write's effect shows and nothing is in progress; the
+        next write to that license waits for it.
+      - After an order (and, for M(ispsystem.billmanager.isp_license) and M(ispsystem.billmanager.isp_licenses), after
+        a resume or any change that wants the license active), the license is read again until it is active.
+      - With V(false), a license in progress fails the task before any write, each write's effect is read back once,
+        and a write the license shows in progress is reported as done (its effect is still pending).
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How many seconds each wait of O(wait) lasts at most. For M(ispsystem.billmanager.isp_licenses), the wait for
+        licenses in progress before planning is one wait for all of them.
+      - A license that is still in progress when the wait before planning ends fails the task before any write.
+        A write whose effect still shows in progress after the wait fails the task with C(changed=true); the write is
+        not sent again, and a rerun waits for it to settle before it decides anything.
+      - What no wait can cover - an effect the server applies later than this wait without showing anything in progress
+        meanwhile. The task then fails (the license does not read back as predicted); before rerunning, check the
+        license (M(ispsystem.billmanager.isp_license_info)) until it shows the change, or a rerun may repeat it.
+    type: int
+    default: 300
+  comment_length_limits:
+    description:
+      - Lengths at which the server may cut a comment it stores. Before an order, when no live license of the product
+        carries the comment exactly, a license whose comment equals the wanted comment cut at one of these lengths (or
+        equals it after HTML unescaping and case and whitespace folding) may be the license ordered before, stored
+        otherwise than it was sent; the order is refused and names it.
+      - A bare prefix never counts - C(web-1) is not a near match of C(web-10).
+    type: list
+    elements: int
+    default: [32, 64, 128, 255]
 '''

@@ -13,7 +13,9 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient, DEFAULT_API_URL
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_LENGTH_LIMITS
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import DEFAULT_CONFIRM_TIMEOUT, UNKNOWN
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RequestsTransport,
 )
@@ -33,6 +35,9 @@ AUTH_ARGUMENT_SPEC = dict(
 # Options of the modules that write (doc fragment ispsystem.billmanager.api.writes).
 WRITE_ARGUMENT_SPEC = dict(
     confirm_timeout=dict(type='int', default=DEFAULT_CONFIRM_TIMEOUT, fallback=(env_fallback, ['BILLMGR_CONFIRM_TIMEOUT'])),
+    wait=dict(type='bool', default=True),
+    wait_timeout=dict(type='int', default=DEFAULT_WAIT_TIMEOUT),
+    comment_length_limits=dict(type='list', elements='int', default=list(COMMENT_LENGTH_LIMITS)),
 )
 
 
@@ -65,6 +70,9 @@ def check_options(params):
     for name, lowest in sorted(LOWER_BOUNDS.items()):
         if params.get(name) is not None and params[name] < lowest:
             raise InvalidOptionError('%s must be >= %d, got %s' % (name, lowest, params[name]))
+    for limit in params.get('comment_length_limits') or []:
+        if limit < 1:
+            raise InvalidOptionError('comment_length_limits: each limit must be >= 1, got %s' % limit)
     ca_path = params.get('ca_path')
     if ca_path and not os.path.exists(ca_path):
         raise InvalidOptionError('ca_path: %s does not exist; set it to a PEM file (or a directory) of the CA '

@@ -27,6 +27,11 @@ STATUS_NAMES = dict((name, code) for code, name in STATUS_CODES.items())
 STATUS_CHOICES = [STATUS_CODES[code] for code in sorted(STATUS_CODES)]
 # Statuses in which a license exists and can be written to ("live"); deleted licenses never match an identity.
 LIVE_STATUSES = frozenset(['ordered', 'active', 'suspended', 'processing'])
+# Why a license is suspended, as the named sub-state of status 3 in ``orig`` ("3_autosuspend") says it. Anything else
+# named there is a reason this collection does not know: a license suspended for it is not renewed or resumed.
+SUSPENDED_FOR_NONPAYMENT = frozenset(['autosuspend'])  # by the provider, unpaid/expired: a renewal reactivates it
+SUSPENDED_BY_STAFF = frozenset(['employeesuspend', 'abusesuspend'])  # the owner can neither resume nor reactivate it
+SUSPENDED_BY_OWNER = frozenset(['usersuspend'])  # platform.suspend: a renewal does not reactivate it
 # Display texts a status cell may hold instead of the code, in English and Russian (the answer's language follows
 # the account unless lang=en is sent; the client sends it). Compared lower-case, letters only. Used last: a code
 # from ``status``, a numeric ``item_status`` or the ``orig`` attribute always wins.

@@ -28,7 +28,8 @@ except ImportError:  # pragma: no cover
     from urlparse import urlsplit, urlunsplit
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
-    AmbiguousWriteError, ApiError, TLSVerificationError, TransportError, UnacknowledgedWriteError,
+    AddressRefusedError, AmbiguousWriteError, ApiError, RedirectError, TLSVerificationError, TransportError,
+    UnacknowledgedWriteError,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import (
     excerpt, parse_answer, raise_for_error,
@@ -41,10 +42,11 @@ WITHHELD = '(withheld: it holds the api_password)'
 DECODE_DEPTH = 3
 # Texts (statuses, messages) follow the account's language unless the request names one.
 LANGUAGE = 'en'
-# What acknowledges a write besides <ok/>: the result each function is known to give.
+# What acknowledges a write besides <ok/>: the result each function is known to give. A flat <newexpiredate> is not
+# one: the prolong form read without sok holds it too (only the executed call answers /doc/doc/newexpiredate).
 WRITE_RESULTS = {
     'platform.order.param': ('id',),
-    'service.prolong': ('newexpiredate', 'doc/newexpiredate'),
+    'service.prolong': ('doc/newexpiredate',),
 }
 
 
@@ -65,6 +67,7 @@ class BillmgrClient:
         self.request_count = 0
         self.server_date = None
         self.answer_lang = None  # the lang attribute of the last answer's <doc>
+        self.redirect = None  # where the API address pointed, when it answered with a redirect
 
     # -- public API -------------------------------------------------------------------------
 
@@ -126,6 +129,7 @@ class BillmgrClient:
                     raise _ambiguous(func, exc) from None
                 self._wait_or_raise(exc, deadline, attempt, None)
                 continue
+            self._raise_for_refusal(func, answer)
             if answer.status == 429 or (answer.status >= 500 and not write):
                 self._wait_or_raise(self._http_error(func, answer), deadline, attempt, answer.header('Retry-After'))
                 continue
@@ -144,6 +148,37 @@ class BillmgrClient:
                     % (func, ''.join(', no <%s>' % name for name in _result_names(func)), shown),
                     func=func, status=answer.status, excerpt=shown, sent=True)
             return root
+
+    def _raise_for_refusal(self, func, answer):
+        """Raise what an answer that is not a usable 2xx says for certain, whatever the HTTP status: a BILLmanager
+        error document is the server's refusal (an "Insufficient funds" sent with HTTP 500 is not a lost answer), a
+        redirect is never followed, and a bare 403 refuses the caller's address. 429 is left to the retries."""
+        if answer.status == 429 or answer.status < 300:
+            return
+        if 300 <= answer.status < 400:
+            self.redirect = answer.header('Location') or '(no Location header)'
+            raise RedirectError(
+                'BILLmanager %s: HTTP %s from %s: the API address redirects to %s. The redirect is not followed (the '
+                'credentials would go along); nothing was done. Set api_url to the address it names, if you trust it'
+                % (func, answer.status, self.shown_url, self.redact(url_without_userinfo(self.redirect))),
+                func=func, status=answer.status, location=self.redirect)
+        root = self._error_document(func, answer)
+        if root is not None:
+            self._parse(func, answer)  # raises the typed ApiError
+        if answer.status == 403:
+            body = excerpt(self._redact_body(answer.body))
+            raise AddressRefusedError(
+                'BILLmanager %s: HTTP 403 from %s without a BILLmanager answer: the server, or a proxy in front of it, '
+                'refuses this request, most likely the address it comes from; nothing was done. Body starts: %s'
+                % (func, self.shown_url, body or '(empty)'), func=func, status=403, excerpt=body, sent=False)
+
+    def _error_document(self, func, answer):
+        """The <doc> of an answer that is a BILLmanager error document, else None (never raises)."""
+        try:
+            root = parse_answer(answer.body, func, answer.status)
+        except TransportError:
+            return None
+        return root if root.find('error') is not None else None
 
     def _send(self, func, params):
         form = dict((key, _form_value(value)) for key, value in params.items() if value is not None)
@@ -167,7 +202,7 @@ class BillmgrClient:
         except TransportError as exc:
             exc.args = (self.redact(exc.args[0]),)
             raise
-        if answer.status >= 400 and root.find('error') is None:
+        if answer.status >= 300 and root.find('error') is None:
             raise self._http_error(func, answer)
         self.answer_lang = root.get('lang') or self.answer_lang
         try:

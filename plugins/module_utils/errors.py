@@ -44,6 +44,18 @@ class TLSVerificationError(TransportError):
     """The server certificate could not be verified."""
 
 
+class RedirectError(TransportError):
+    """The API address answered with a redirect (HTTP 3xx). It is never followed: the password would go along."""
+
+    def __init__(self, message, func=None, status=None, location=None):
+        self.location = location
+        super(RedirectError, self).__init__(message, func=func, status=status, sent=False)
+
+
+class AddressRefusedError(TransportError):
+    """HTTP 403 without a BILLmanager answer: the server, or a proxy in front of it, refuses the caller's address."""
+
+
 class AmbiguousWriteError(TransportError):
     """A write was sent but its outcome is unknown (lost answer, timeout, 5xx, broken body).
 
@@ -80,8 +92,17 @@ class AuthError(ApiError):
     """Bad user name or password, an expired session, or a caller outside the account's API address whitelist."""
 
     def describe(self):
+        text = super(AuthError, self).describe()
+        if self.error_object in ADDRESS_OBJECTS:
+            return ('%s. BILLmanager refuses the address this request comes from: the account restricts API logins '
+                    '(authinfo) to a list of addresses; add this address in the account settings, or run the task '
+                    'where an allowed address is used' % text)
         return ('%s. Check api_user and api_password; an account can also restrict API logins (authinfo) to a list '
-                'of addresses, so the address this request comes from may not be allowed' % super(AuthError, self).describe())
+                'of addresses, so the address this request comes from may not be allowed' % text)
+
+
+# Objects of an auth error that say the caller's address is not allowed ("Access from this IP denied").
+ADDRESS_OBJECTS = frozenset(['badip', 'ip'])
 
 
 class AccessDeniedError(ApiError):

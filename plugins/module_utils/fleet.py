@@ -14,12 +14,14 @@ __metaclass__ = type
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, AuthError, BillmgrError, InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_LENGTH_LIMITS
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
     Account, IdentityError, NotUnderstoodError,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import WRITTEN
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import get_license
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
-    ORDER, Applier, check_distinct, check_renames, check_wanted, plan_wanted,
+    ORDER, Applier, check_distinct, check_near_matches, check_renames, check_wanted, plan_wanted,
 )
 
 # With at most this many wanted licenses, all given by id, each is read by id instead of reading the whole list.
@@ -49,7 +51,9 @@ class Fleet:
         self.client = client
         self.params = params
         self.check_mode = check_mode
-        self.account = Account(client)
+        self.account = Account(client, params.get('comment_length_limits') or COMMENT_LENGTH_LIMITS)
+        self.applier = Applier(client, self.account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
+        self.found = {}  # index in the list -> the license it found (None: nothing)
         self.wanted = []
         self.planned = []  # the Planned of every wanted license that could be planned, in the order of the list
         self._planned_at = {}  # index in the list -> its Planned
@@ -79,6 +83,9 @@ class Fleet:
             except (IdentityError, NotUnderstoodError) as exc:
                 problems.append(_prefixed(wanted, exc))
         problems.extend(_same_license_twice(self.wanted, found))
+        found, unsettled = self.applier.waits.settled_all(found, lambda license_id: get_license(self.client, license_id))
+        problems.extend(_prefixed(self.wanted[index], exc) for index, exc in sorted(unsettled.items()))
+        self.found = found
         today = self.account.today()  # after the reads: the server's date, from their answers
         for index, wanted in enumerate(self.wanted):
             if index not in found:
@@ -94,6 +101,7 @@ class Fleet:
                                      % (len(problems), len(self.wanted), listed(problems)))
         try:
             check_renames(self.account, self.planned)
+            check_near_matches(self.account, self.planned)
         except (InvalidOptionError, IdentityError, NotUnderstoodError) as exc:
             raise FleetPlanningError('%s; nothing was written' % exc) from None
         self.check_limits()
@@ -128,8 +136,7 @@ class Fleet:
         does not read back as predicted, an answer not understood) the server is not answering as expected, and the
         licenses that come later are not tried.
         """
-        params = self.params
-        applier = Applier(self.client, self.account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
+        applier = self.applier
         self.writing = True
         try:
             for planned in self.planned:
@@ -137,9 +144,10 @@ class Fleet:
                     break
         finally:
             self._check_orders(applier, [planned for planned in self.planned if planned.orders and planned.plan.may_have_written])
+        # Each license waits on its own: one that does not become active fails alone, the others are still waited for.
         for planned in self.planned:
-            if planned.outcome == 'ok' and planned.plan and not self._run(planned, applier.wait_active, planned):
-                break
+            if planned.outcome == 'ok' and planned.plan and self._run(planned, applier.wait_active, planned):
+                self._run(planned, applier.apply_after_order, planned)
 
     def _check_orders(self, applier, ordered):
         if not ordered:
@@ -203,8 +211,9 @@ class Fleet:
     def _result(self, index, wanted):
         planned = self._planned_at.get(index)
         if planned is None:
-            return {'name': wanted.label, 'id': wanted.id, 'outcome': 'planned', 'changed': False, 'before': None,
-                    'after': None, 'calls': [], 'notes': []}
+            found = self.found.get(index)
+            return {'name': wanted.label, 'id': found['id'] if found else wanted.id, 'outcome': 'planned', 'changed': False,
+                    'before': found, 'after': None, 'calls': [], 'notes': []}
         result = {
             'name': wanted.label,
             'id': (planned.after or planned.current or {}).get('id') or planned.spent.get('license_id'),

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import html
 import re
 import unicodedata
 
@@ -26,6 +27,10 @@ DATE_FORMATS = ('%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%d.%m.%Y', '%Y/%m/%d')
 AMOUNT = re.compile(r'-?\d[\d\s\u00a0.,]*\d|-?\d')
 # The leading number of an ``orig`` attribute such as "2_2_16" is the status code.
 ORIG_CODE = re.compile(r'^\s*(\d+)(?:[_\s.]|$)')
+# A named sub-state after it ("5_prolong", "3_autosuspend"): what is in progress, or why a license is suspended.
+ORIG_SUBSTATE = re.compile(r'^\s*(\d+)_([a-z][a-z_]*)\s*$', re.IGNORECASE)
+PROCESSING_CODE = 5
+SUSPENDED_CODE = 3
 
 
 def utc_today():
@@ -38,7 +43,7 @@ def license_from_row(row, today=None):
     cells = _cells(row)
     pricelist = parse_pricelist(cells.get('pricelist') or cells.get('pricelist_id'))
     status_code, seen = read_status(row)
-    expiredate = parse_date(cells.get('expiredate'))
+    expiredate, expiry_seen = read_expiry(cells)
     cost, currency = parse_money(cells.get('cost'))
     addons = dict((addon_key(pricelist, int(m.group(1))), parse_int(value))
                   for name, value in cells.items() for m in [ADDON_FIELD.match(name)] if m)
@@ -57,10 +62,59 @@ def license_from_row(row, today=None):
         'addons': addons if addons else None,
         'cost': cost,
         'currency': currency,
+        'in_progress': in_progress(row, status_code),
+        'suspend_reason': substate(row, SUSPENDED_CODE) if status_code == SUSPENDED_CODE else None,
     }
     if lic['status'] == 'unknown':
         lic['status_seen'] = seen
+    if expiry_seen is not None:
+        lic['expiry_seen'] = expiry_seen
     return lic
+
+
+def read_expiry(cells):
+    """(the expiry date or None, the raw cell when it holds something that is not a date).
+
+    ``real_expiredate`` wins: with daily billing ``expiredate`` holds a text ("Daily charge") and the date is there.
+    An expiry that is not a date is unknown, never "far away": the raw text is kept so that a decision that needs
+    the expiry can refuse and say what it saw.
+    """
+    for name in ('real_expiredate', 'expiredate'):
+        raw = cells.get(name)
+        if raw:
+            parsed = parse_date(raw)
+            if parsed is not None or raw.startswith('0000'):
+                return parsed, None
+    raw = cells.get('expiredate') or cells.get('real_expiredate')
+    return None, ('%s' % raw if raw else None)
+
+
+def substate(row, code):
+    """The named sub-state an ``orig`` attribute gives for status ``code`` ("prolong" of "5_prolong"), or None."""
+    for name in STATUS_CELLS:
+        element = row.find(name)
+        match = ORIG_SUBSTATE.match(element.get('orig') or '') if element is not None else None
+        if match and int(match.group(1)) == code:
+            return match.group(2).lower()
+    return None
+
+
+def in_progress(row, status_code):
+    """What the server says is in progress on a license, or None when nothing is.
+
+    The named sub-state of status 5 ("prolong" of ``orig="5_prolong"``), else ``processing`` for status 5, else
+    ``status_change`` when ``special_status`` is 1 ("status change in progress", whatever the status code says).
+    """
+    if status_code == PROCESSING_CODE:
+        return substate(row, PROCESSING_CODE) or 'processing'
+    if parse_int(_text(row, 'special_status')) == 1:
+        return 'status_change'
+    return None
+
+
+def _text(row, name):
+    element = row.find(name)
+    return (element.text or '').strip() if element is not None else None
 
 
 def normalise_comment(text):
@@ -105,6 +159,44 @@ def comment_problem(comment):
     if unicodedata.normalize('NFC', comment) != comment:
         return 'it is not in Unicode NFC form (the same text written with other code points)'
     return None
+
+
+# Lengths at which a server may cut a comment it stores (a column width). Where no live license carries the wanted
+# comment, one whose comment equals the wanted one cut at such a length may be the license already ordered: an order
+# is refused then. Option comment_length_limits sets them.
+COMMENT_LENGTH_LIMITS = (32, 64, 128, 255)
+
+
+def fold_comment(text):
+    """A comment with HTML entities undone, case folded and whitespace runs made one space."""
+    return ' '.join(html.unescape(text).casefold().split())
+
+
+def comment_alteration(stored, wanted, limits=COMMENT_LENGTH_LIMITS):
+    """How a server may have made ``stored`` of ``wanted``, or None when ``stored`` is not such a near match.
+
+    A near match is equal after HTML unescaping and case and whitespace folding, or equal (so folded) to ``wanted``
+    (or its HTML-escaped form) cut at one of ``limits``. Never a bare prefix: "web-1" is not a near match of "web-10".
+    """
+    if stored == wanted:
+        return None
+    if fold_comment(stored) == fold_comment(wanted):
+        return 'equal to it after HTML unescaping and case and whitespace folding'
+    for limit in sorted(limits):
+        for form in (wanted, html.escape(wanted)):
+            if len(form) > limit and fold_comment(stored) == fold_comment(form[:limit]):
+                return 'the comment cut at %d characters' % limit
+    return None
+
+
+def how_stored(stored, sent):
+    """For messages: how the comment ``stored`` differs from ``sent`` (a cut at any length is named)."""
+    altered = comment_alteration(stored, sent)
+    if altered:
+        return altered
+    if stored and sent.startswith(stored):
+        return 'the comment cut at %d characters' % len(stored)
+    return 'stored otherwise'
 
 
 STATUS_CELLS = ('status', 'item_status')
@@ -159,8 +251,9 @@ def _cells(row):
 
 
 # Fields whose empty element means "no value" rather than a boolean flag that is set.
-VALUE_FIELDS = frozenset(['comment', 'createdate', 'expiredate', 'autoprolong', 'cost', 'period', 'pricelist',
-                          'status', 'item_status', 'id', 'elid', 'p_elems', 'p_cnt', 'p_num'])
+VALUE_FIELDS = frozenset(['comment', 'createdate', 'expiredate', 'real_expiredate', 'autoprolong', 'cost', 'period',
+                          'pricelist', 'status', 'item_status', 'special_status', 'id', 'elid', 'p_elems', 'p_cnt',
+                          'p_num', 'lickey'])
 
 
 def parse_int(value):

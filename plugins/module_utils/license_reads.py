@@ -15,7 +15,7 @@ __metaclass__ = type
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import LIVE_STATUSES, product_label
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, BillmgrError, says_not_found
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import (
-    license_from_row, normalise_comment, parse_int, utc_today,
+    COMMENT_LENGTH_LIMITS, comment_alteration, license_from_row, normalise_comment, parse_int, utc_today,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
@@ -27,6 +27,19 @@ LICENSE_CELLS = ('pricelist', 'status', 'item_status', 'expiredate')
 
 class IncompleteListError(BillmgrError):
     """The list could not be read whole; deciding on a part of it could order a duplicate."""
+
+
+class FilteredListError(IncompleteListError):
+    """The list answer shows a filter saved on the server: it is not the whole account."""
+
+    def __init__(self, shown, listing=None):
+        self.shown = shown
+        self.listing = listing  # what was read up to the page that showed the filter
+        super(FilteredListError, self).__init__(
+            'the license list answer shows a filter saved for this API user on the server (p_filter: %r): the list may '
+            'hide licenses, so nothing is decided from it (a license hidden by the filter could be ordered again). '
+            'Clear the filter: log in to the BILLmanager web interface as this user, open the list of licenses, '
+            'and reset its filter; then rerun' % shown)
 
 
 class NotUnderstoodError(BillmgrError):
@@ -75,6 +88,7 @@ class AccountList:
         self.page_size_served = None  # the <p_cnt> of the first answer, when it carries one
         self.total = None  # <p_elems>, when the answers carry it
         self.requests = 0
+        self.filter_element = False  # the answers carry <p_filter> (an empty one: no filter)
 
     def describe(self):
         return {
@@ -83,6 +97,7 @@ class AccountList:
             'total_rows': self.total,
             'rows_read': len(self.rows),
             'list_requests': self.requests,
+            'filter_element': self.filter_element,
         }
 
 
@@ -106,6 +121,7 @@ def read_account(client, page_size=PAGE_SIZE):
     for page in range(1, MAX_PAGES + 1):
         doc = client.read('platform', p_cnt=size, p_num=page)
         listing.requests += 1
+        _check_filter(listing, doc)
         rows = doc.findall('elem')
         _check_page_number(doc, page)
         _note_total(listing, _number(doc, 'p_elems'))
@@ -132,6 +148,31 @@ def read_account(client, page_size=PAGE_SIZE):
         raise IncompleteListError('the license list is incomplete: read %d of %s rows (the API did not page as asked); '
                                   'refusing to decide on a partial list' % (len(listing.rows), listing.total))
     return listing
+
+
+def saved_filter(doc):
+    """The filter a list answer says is saved on the server (its ``<p_filter>`` text), or None when there is none.
+
+    An empty ``<p_filter/>`` means no filter; one with text, child elements or attributes is a filter.
+    """
+    element = doc.find('p_filter')
+    if element is None:
+        return None
+    text = ' '.join(part.strip() for part in element.itertext() if part.strip())
+    if text:
+        return text
+    if len(element) or element.attrib:
+        return ', '.join(['%s=%s' % item for item in sorted(element.attrib.items())] +
+                         [child.tag for child in element if isinstance(child.tag, str)])
+    return None
+
+
+def _check_filter(listing, doc):
+    if doc.find('p_filter') is not None:
+        listing.filter_element = True
+    shown = saved_filter(doc)
+    if shown is not None:
+        raise FilteredListError(shown, listing)
 
 
 def _check_page_number(doc, page):
@@ -254,8 +295,9 @@ class Account:
     fresh, complete and understood read.
     """
 
-    def __init__(self, client):
+    def __init__(self, client, comment_limits=COMMENT_LENGTH_LIMITS):
         self.client = client
+        self.comment_limits = tuple(comment_limits)
         self.listing = None
         self._rows_by_id = None
         self._by_comment = None
@@ -367,6 +409,17 @@ class Account:
                     continue
             learned.append(lic)
         self._by_comment[comment] = learned
+
+    def near_matches(self, comment, pricelist):
+        """The live licenses of ``pricelist`` (or of a product not understood) whose comment is not ``comment`` but may be
+        what the server made of it (``comment_alteration``): the order gate refuses to order past them."""
+        self.with_comment(comment, pricelist)  # the complete, understood read, and the comments of rows without one
+        found = []
+        for stored, carriers in (self._by_comment or {}).items():
+            if comment_alteration(stored, comment, self.comment_limits) is None:
+                continue
+            found.extend(lic for lic in carriers if lic['pricelist'] in (pricelist, None) and lic['status'] != 'deleted')
+        return sorted(found, key=lambda lic: lic['id'])
 
     def fresh_with_comment(self, comment, pricelist):
         """``with_comment`` on a new read of the whole list (after an order)."""

@@ -18,7 +18,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue im
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import parse_int
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import Plan
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import add_months
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import add_months, suspension, suspension_problem
 
 
 def check_addon_counts(addons):
@@ -92,7 +92,7 @@ def plan_order(pricelist, period, autoprolong, comment, addons, skip_basket, tod
     plan = Plan()
     plan.add('platform.order.param', params, spends_money=True,
              predict=lambda _before: dict(predicted) if skip_basket else None,
-             confirm=(lambda found: found is not None) if skip_basket else None,
+             confirm=(lambda found: found is not None) if skip_basket else None, on_license=False,
              changes=['pricelist', 'comment'] + ['addons.%s' % addon_key(pricelist, addon_id) for addon_id in sorted(addons)])
     return plan
 
@@ -127,10 +127,16 @@ def plan_change(current, state, comment, addons, today):
     suspend = state == 'suspended' and status == 'active'
     if state == 'suspended' and status in ('ordered', 'processing'):
         raise InvalidOptionError('license %s is still %s and cannot be suspended yet; rerun when it is active' % (elid, status))
+    if resume and suspension_problem(current, today, 'resumed'):
+        raise InvalidOptionError(suspension_problem(current, today, 'resumed'))
     if resume and current['expiredate'] and current['expiredate'] <= today.isoformat():
-        raise InvalidOptionError('license %s expired on %s and is suspended, so it cannot be resumed: renew it with '
-                                 'ispsystem.billmanager.isp_license_prolong, which renews it from today and reactivates it'
-                                 % (elid, current['expiredate']))
+        if suspension(current, today) == 'by_owner_expired':
+            how = ('renew and resume it in one run with ispsystem.billmanager.isp_licenses (state active and a renew '
+                   'target): it was suspended by its owner, so a renewal alone does not reactivate it')
+        else:
+            how = 'renew it with ispsystem.billmanager.isp_license_prolong, which renews it from today and reactivates it'
+        raise InvalidOptionError('license %s expired on %s and is suspended, so it cannot be resumed: %s'
+                                 % (elid, current['expiredate'], how))
     if resume:
         plan.add('platform.resume', {'elid': elid}, predict=_with_status('active'),
                  confirm=lambda found: found is not None and found['status'] == 'active', changes=['status'])

@@ -29,6 +29,7 @@ import copy
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
     AmbiguousWriteError, ApiError, BillmgrError, TransportError, UnacknowledgedWriteError,
 )
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import describe_progress, in_flux
 
 # What a sent call came to.
 DONE = 'done'            # acknowledged by the server
@@ -58,13 +59,20 @@ class ConfirmedByRead:
 class PlannedCall:
     """One write call of a plan."""
 
-    def __init__(self, func, params, predict=None, confirm=None, spends_money=False, changes=()):
+    def __init__(self, func, params, predict=None, confirm=None, spends_money=False, changes=(), on_license=True):
         self.func = func
         self.params = params
         self.predict = predict or (lambda lic: lic)
         self.confirm = confirm
         self.spends_money = spends_money
         self.changes = tuple(changes)
+        # A call on an existing license (not an order): its effect counts only once the license shows no change in
+        # progress, and the next call waits for that.
+        self.on_license = on_license
+
+    def shows_effect(self, lic):
+        """True when ``lic`` shows this call's effect (and, for a call on a license, nothing in progress)."""
+        return bool(self.confirm(lic)) and not (self.on_license and in_flux(lic))
 
     def as_dict(self):
         """What the result shows: func and params; no credentials are ever part of params."""
@@ -77,6 +85,7 @@ class Plan:
     def __init__(self):
         self.calls = []
         self.outcomes = []  # one of DONE, CONFIRMED, UNKNOWN, REFUSED per call sent, in order
+        self.last_read = None  # the license read after the last call took effect (apply_plan with waits)
 
     def add(self, func, params, **kwargs):
         self.calls.append(PlannedCall(func, params, **kwargs))
@@ -116,6 +125,12 @@ class Plan:
             state = call.predict(state)
         return state
 
+    def part(self, count):
+        """A plan of the first ``count`` calls (to verify what was applied before the rest is sent)."""
+        part = Plan()
+        part.calls = self.calls[:count]
+        return part
+
     def changed_fields(self):
         fields = []
         for call in self.calls:
@@ -123,25 +138,32 @@ class Plan:
         return fields
 
 
-def apply_plan(client, plan, reread, confirm_timeout=DEFAULT_CONFIRM_TIMEOUT):
+def apply_plan(client, plan, reread, confirm_timeout=DEFAULT_CONFIRM_TIMEOUT, waits=None, calls=None):
     """Execute the plan's calls in order; return their answers.
 
-    ``reread()`` returns the current license (or None); it is called only after an ambiguous
-    failure, to learn whether the write happened before deciding anything. Where that read shows
-    the effect, the call's answer is ConfirmedByRead with the license read.
+    ``reread()`` returns the current license (or None). It is called after an ambiguous failure, to learn whether
+    the write happened before deciding anything (where that read shows the effect, the call's answer is
+    ConfirmedByRead with the license read), and, with ``waits``, after each write until its effect shows and the
+    license shows no change in progress (``Waits.effect``): the next call is never sent to a license in flux. The
+    last license read that way is kept in ``plan.last_read``. ``calls``: the part of the plan to send now (the calls
+    before it were sent earlier: outcomes stay in the order of the calls).
     """
     answers = []
-    for call in plan.calls:
-        answers.append(_execute(client, plan, call, reread, confirm_timeout))
+    for call in plan.calls if calls is None else calls:
+        answer = _execute(client, plan, call, reread, confirm_timeout, waits)
+        answers.append(answer)
+        if waits is not None and call.on_license and call.confirm is not None:
+            first = answer.license if isinstance(answer, ConfirmedByRead) else None
+            plan.last_read = waits.effect(call, reread, first=first)
     return answers
 
 
-def _execute(client, plan, call, reread, confirm_timeout):
+def _execute(client, plan, call, reread, confirm_timeout, waits):
     plan.outcomes.append(UNKNOWN)
     try:
         answer = _write(client, plan, call)
     except AmbiguousWriteError as exc:
-        answer = _after_lost_answer(client, plan, call, reread, confirm_timeout, exc)
+        answer = _after_lost_answer(client, plan, call, reread, confirm_timeout, exc, waits)
         if answer is not None:
             return answer
         # The state proves the write did not happen and sending it again cannot double anything.
@@ -164,7 +186,7 @@ def _write(client, plan, call):
         raise
 
 
-def _after_lost_answer(client, plan, call, reread, confirm_timeout, error):
+def _after_lost_answer(client, plan, call, reread, confirm_timeout, error, waits):
     """ConfirmedByRead when the state shows the call's effect; None when it may be sent again; else raise."""
     if call.confirm is None:
         raise OutcomeUnknownError(
@@ -172,14 +194,23 @@ def _after_lost_answer(client, plan, call, reread, confirm_timeout, error):
             'before rerunning.' % error) from None
     patient = call.spends_money or isinstance(error, UnacknowledgedWriteError)
     try:
-        found = _wait_for(client, call.confirm, reread, confirm_timeout if patient else 0)
+        found, shown = _wait_for(client, call.shows_effect, reread, confirm_timeout if patient else 0)
+        if not shown and call.on_license and in_flux(found) and waits is not None:
+            # The server is busy with the license (maybe with this very call): let it settle before deciding.
+            found = waits.poll(reread, lambda current: not in_flux(current), first=found)
+            shown = call.shows_effect(found)
     except (ApiError, TransportError) as exc:  # the read failed (not: it showed something unexpected)
         raise OutcomeUnknownError(
             '%s. Reading the account to learn whether it happened failed too: %s. It is not sent again: check the '
             'account before rerunning.' % (error, exc)) from None
-    if found is not False:
+    if shown:
         plan.outcomes[-1] = CONFIRMED
         return ConfirmedByRead(found)
+    if call.on_license and in_flux(found):
+        raise OutcomeUnknownError(
+            '%s. The license read afterwards shows %s and did not settle, so whether this call was taken is not '
+            'known: it is not sent again. A rerun waits for the change to settle before it decides anything; check the '
+            'license (isp_license_info) before rerunning.' % (error, describe_progress(found))) from None
     if isinstance(error, UnacknowledgedWriteError):
         raise OutcomeUnknownError(
             '%s. The license read afterwards does not show its effect, so it was most likely not done; it is not sent '
@@ -197,17 +228,18 @@ def _after_lost_answer(client, plan, call, reread, confirm_timeout, error):
     return None
 
 
-def _wait_for(client, confirm, reread, timeout):
-    """The license once ``confirm`` holds for it (read again with backoff for up to ``timeout`` seconds), else False."""
+def _wait_for(client, shows_effect, reread, timeout):
+    """(the last license read, whether it showed the call's effect), reading again with backoff for up to ``timeout``
+    seconds."""
     deadline = client.monotonic() + timeout
     delay = 1.0
     while True:
         found = reread()
-        if confirm(found):
-            return found
+        if shows_effect(found):
+            return found, True
         remaining = deadline - client.monotonic()
         if remaining <= 0:
-            return False
+            return found, False
         client.sleep(min(delay, remaining))
         delay = min(delay * 2, 10.0)
 

@@ -17,17 +17,18 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import time
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key, pricelist_of
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key, pricelist_of, product_label
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem, parse_int
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import IdentityError, get_license
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import how_stored
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
     check_addon_counts, plan_change, plan_order, resolve_addons,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import ConfirmedByRead, Plan, apply_plan, verify_applied
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal, suspension
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import Waits
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
 ORDER = 'platform.order.param'
@@ -54,8 +55,12 @@ class Wanted:
         return InvalidOptionError('%s%s' % (self.where, message))
 
 
-def check_wanted(options, where=''):
-    """The Wanted for ``options``, or InvalidOptionError naming the option (``where`` prefixes the messages)."""
+def check_wanted(options, where='', renew_option='renew'):
+    """The Wanted for ``options``, or InvalidOptionError naming the option (``where`` prefixes the messages).
+
+    ``renew_option``: the name of the option that holds the renewal target (None: its keys are options of their own,
+    as in isp_license_prolong).
+    """
     wanted = Wanted(options, where)
     if wanted.id is None and wanted.comment is None:
         raise wanted.error('one of id or comment is required to identify the license')
@@ -70,30 +75,33 @@ def check_wanted(options, where=''):
     except InvalidOptionError as exc:
         raise wanted.error('%s' % exc) from None
     if wanted.renew is not None:
-        wanted.renew = check_renew(wanted, wanted.renew)
+        wanted.renew = check_renew(wanted, wanted.renew, '%s: ' % renew_option if renew_option else '')
     return wanted
 
 
-def check_renew(wanted, renew):
+def check_renew(wanted, renew, prefix='renew: '):
     """The renewal target with ``until`` as a date; InvalidOptionError for a target that is not one."""
     renew = dict(renew)
     if renew.get('min_days_left') is not None and renew.get('until') is not None:
-        raise wanted.error('renew: min_days_left and until are mutually exclusive')
+        raise wanted.error('%smin_days_left and until are mutually exclusive' % prefix)
     if renew.get('min_days_left') is None and renew.get('until') is None and not renew.get('force'):
-        raise wanted.error('renew: set a target, min_days_left or until')
+        if 'force' in renew:
+            raise wanted.error('%sset a target, min_days_left or until, or force=true to renew once unconditionally '
+                               '(force renews on every run)' % prefix)
+        raise wanted.error('%sset a target, min_days_left or until' % prefix)
     if renew.get('min_days_left') is not None and renew['min_days_left'] < 0:
-        raise wanted.error('renew: min_days_left must be >= 0, got %s' % renew['min_days_left'])
+        raise wanted.error('%smin_days_left must be >= 0, got %s' % (prefix, renew['min_days_left']))
     if renew.get('max_periods') is None:
         renew['max_periods'] = 12
     if renew['max_periods'] < 1:
-        raise wanted.error('renew: max_periods must be >= 1, got %s' % renew['max_periods'])
+        raise wanted.error('%smax_periods must be >= 1, got %s' % (prefix, renew['max_periods']))
     if renew.get('period') is not None and renew['period'] not in (1, 12):
-        raise wanted.error('renew: period must be 1 or 12, got %s' % renew['period'])
+        raise wanted.error('%speriod must be 1 or 12, got %s' % (prefix, renew['period']))
     if isinstance(renew.get('until'), str):
         try:
             renew['until'] = datetime.datetime.strptime(renew['until'], '%Y-%m-%d').date()
         except ValueError:
-            raise wanted.error('renew: until must be a date written YYYY-MM-DD, got %r' % renew['until']) from None
+            raise wanted.error('%suntil must be a date written YYYY-MM-DD, got %r' % (prefix, renew['until'])) from None
     return renew
 
 
@@ -145,6 +153,7 @@ class Planned:
         self.confirmed = None  # after a lost order answer: the one license a fresh read found
         self.outcome = None  # None (not tried), 'ok', 'failed'
         self.error = None
+        self.answers = []  # the answers of the calls applied
 
     @property
     def orders(self):
@@ -156,32 +165,53 @@ class Planned:
 
 def plan_wanted(wanted, current, today):
     """The Planned for one wanted license found as ``current`` (None: not found)."""
-    options = wanted.options
     if current is None:
-        if wanted.state == 'absent':
-            return Planned(wanted, None, Plan())
-        if wanted.state == 'suspended':
-            raise wanted.error('no license matches comment %r; state=suspended never orders one' % wanted.comment)
-        addons = resolve_addons(wanted.addons, wanted.pricelist)
-        plan = plan_order(wanted.pricelist, options.get('period') or '1', options.get('autoprolong') or 'off',
-                          wanted.comment, addons, options.get('skip_basket', True), today)
-        return Planned(wanted, None, plan)
+        return _plan_new(wanted, today)
     addons, notes = _wanted_addons(wanted, current)
     rename = wanted.comment if wanted.id is not None else None
     plan = Plan()
     state_now = current
-    if current['status'] != 'deleted' and wanted.state != 'absent':
-        if wanted.renew is not None and wanted.state == 'active' and suspension(current, today) == 'by_owner':
+    if current['status'] != 'deleted' and wanted.state != 'absent' and wanted.renew is not None:
+        kind = suspension(current, today)
+        if wanted.state == 'suspended' and kind in ('expired', 'by_owner_expired') and _needs_renewal(current, wanted.renew, today):
+            raise wanted.error('license %s is suspended and expired (%s): renewing it with state=suspended would pay for '
+                               'time that runs unused; nothing was bought. Set state active to renew it, or remove renew'
+                               % (current['id'], current['expiredate']))
+        if wanted.state == 'active' and kind == 'by_owner':
             # Resume first: renewing a license suspended with paid days left would count from today.
             plan.extend(plan_change(current, 'active', None, {}, today))
             state_now = plan.predict(current)
-        if wanted.renew is not None:
-            renewal, note = _plan_renewal(wanted, state_now, today)
-            plan.extend(renewal)
-            notes.extend(note)
-            state_now = plan.predict(current)
+        renewal, note = _plan_renewal(wanted, state_now, today, resumes_after=wanted.state == 'active')
+        plan.extend(renewal)
+        notes.extend(note)
+        state_now = plan.predict(current)
     plan.extend(plan_change(state_now, wanted.state, rename, addons, today))
     return Planned(wanted, current, plan, notes)
+
+
+def _plan_new(wanted, today):
+    """The Planned for a wanted license that nothing matches: nothing (absent), an order, and the renewals its target
+    needs beyond the ordered period (their ``elid`` is set once the order made the license)."""
+    options = wanted.options
+    if wanted.state == 'absent':
+        return Planned(wanted, None, Plan())
+    if wanted.state == 'suspended':
+        raise wanted.error('no license matches comment %r; state=suspended never orders one' % wanted.comment)
+    period, autoprolong = options.get('period') or '1', options.get('autoprolong') or 'off'
+    if autoprolong not in ('off', period):
+        raise wanted.error('autoprolong %s differs from period %s: BILLmanager switches automatic renewal on only when it '
+                           'equals the period, so the license would not renew itself as asked; nothing was ordered. Set '
+                           'autoprolong to %s or off' % (autoprolong, period, period if period != 'trial' else "'1' or '12' with a paid period"))
+    addons = resolve_addons(wanted.addons, wanted.pricelist)
+    plan = plan_order(wanted.pricelist, period, autoprolong, wanted.comment, addons, options.get('skip_basket', True), today)
+    notes = []
+    ordered = plan.predict(None)
+    if wanted.renew is not None and ordered is not None and ordered['expiredate']:
+        renewal, notes = _plan_renewal(wanted, ordered, today)
+        plan.extend(renewal)
+    elif wanted.renew is not None and ordered is not None and period == 'trial':
+        notes = [TRIAL_NOTE]
+    return Planned(wanted, None, plan, notes)
 
 
 def _wanted_addons(wanted, current):
@@ -200,14 +230,14 @@ def _wanted_addons(wanted, current):
     return addons, notes
 
 
-def _plan_renewal(wanted, lic, today):
+def _plan_renewal(wanted, lic, today, resumes_after=False):
     renew = wanted.renew
     if lic['period'] == 'trial':
         return Plan(), [TRIAL_NOTE] if _needs_renewal(lic, renew, today) else []
     period = renew.get('period') or parse_int(lic['period']) or 1
     try:
         return plan_renewal(lic, period, today, renew.get('min_days_left'), renew.get('until'), renew.get('force', False),
-                            renew['max_periods']), []
+                            renew['max_periods'], resumes_after), []
     except InvalidOptionError as exc:
         raise wanted.error('%s' % exc) from None
 
@@ -224,23 +254,29 @@ def _needs_renewal(lic, renew, today):
 class Applier:
     """Applies the plans of a run, verifies them, and knows what was sent (for a failure half-way)."""
 
-    def __init__(self, client, account, confirm_timeout, wait=True, wait_timeout=300, clock=None):
+    def __init__(self, client, account, confirm_timeout, wait=True, wait_timeout=300):
         self.client = client
         self.account = account
         self.confirm_timeout = confirm_timeout
-        self.wait = wait
-        self.wait_timeout = wait_timeout
-        self.clock = clock or time
+        self.waits = Waits(client, wait, wait_timeout)
         self._fresh_list = True
 
+    def settled(self, lic):
+        """``lic`` once it shows no change in progress (see Waits.settled): call it before planning."""
+        if lic is None:
+            return None
+        return self.waits.settled(lic, lambda: get_license(self.client, lic['id']))
+
     def apply(self, planned):
-        """Apply one license's plan. An order's check (``check_orders``) and the wait come after."""
+        """Apply one license's plan. An order's check (``check_orders``), the wait and the renewals of a new license
+        (``apply_after_order``) come after."""
         wanted = planned.wanted
         if not planned.plan:
             planned.after = planned.current
             return
         if planned.orders:
-            answer = apply_plan(self.client, planned.plan, lambda: self._the_one_ordered(wanted), self.confirm_timeout)[0]
+            answer = apply_plan(self.client, planned.plan, lambda: self._the_one_ordered(wanted), self.confirm_timeout,
+                                calls=planned.plan.calls[:1])[0]
             _note_order(planned, answer)
             return
         current = planned.current
@@ -248,15 +284,22 @@ class Applier:
         def reread():
             return get_license(self.client, current['id'])
 
-        apply_plan(self.client, planned.plan, reread, self.confirm_timeout)
-        planned.after = reread()
+        planned.answers = apply_plan(self.client, planned.plan, reread, self.confirm_timeout, self.waits)
+        planned.after = planned.plan.last_read
         verify_applied(planned.plan, current, planned.after)
 
     def _the_one_ordered(self, wanted):
-        """After a lost order answer: the one live license with the comment (None: none yet); two fail loudly."""
+        """After a lost order answer: the one live license with the comment (None: none yet); two fail loudly, and so
+        does a license whose comment the server altered (it would never be found again)."""
         matches = self.account.fresh_with_comment(wanted.comment, wanted.pricelist)
         if len(matches) > 1:
             raise _duplicates(wanted.comment, matches)
+        if not matches:
+            near = self.account.near_matches(wanted.comment, wanted.pricelist)
+            if near:
+                raise BillmgrError('the answer to the order was lost, and no live license carries comment %r, but %s; the '
+                                   'server may have stored the comment otherwise than it was sent: do not rerun before '
+                                   'checking the account' % (wanted.comment, near_list(near, wanted.comment)))
         return matches[0] if matches else None
 
     def check_orders(self, ordered):
@@ -276,7 +319,7 @@ class Applier:
         """The one live license with the ordered comment, read whole and verified against the order's prediction."""
         wanted = planned.wanted
         if not wanted.options.get('skip_basket', True):
-            return  # an order left in the cart makes no license
+            return  # an order left in the cart makes no usable license
         if self._fresh_list:
             matches = self.account.with_comment(wanted.comment, wanted.pricelist)
         else:
@@ -284,21 +327,69 @@ class Applier:
         found = _the_ordered_one(planned, matches, self.client)
         planned.spent['license_id'] = found['id']
         planned.after = get_license(self.client, found['id']) or found
-        verify_applied(planned.plan, None, planned.after)
+        verify_applied(planned.plan.part(1), None, planned.after)
 
     def wait_active(self, planned):
         """With ``wait``: after an order, or any change wanting state active, wait until the license is active."""
         lic = planned.after
-        if not self.wait or lic is None or not (planned.orders or planned.wanted.state == 'active'):
+        if not self.waits.wait or lic is None or not (planned.orders or planned.wanted.state == 'active'):
             return
-        deadline = self.clock.monotonic() + self.wait_timeout
-        while lic is not None and lic['status'] in ('ordered', 'processing'):
-            if self.clock.monotonic() >= deadline:
-                raise BillmgrError('license %s is still %s after wait_timeout=%ss; it may become active later: rerun to '
-                                   'check' % (lic['id'], lic['status'], self.wait_timeout))
-            self.clock.sleep(min(2.0, max(0.1, deadline - self.clock.monotonic())))
-            lic = get_license(self.client, lic['id'])
-        planned.after = lic
+        found = self.waits.poll(lambda: get_license(self.client, lic['id']), _settled_active, first=lic)
+        if found is not None and not _settled_active(found):
+            raise BillmgrError('license %s is still %s%s after wait_timeout=%ss; it may become active later: rerun to check'
+                               % (lic['id'], found['status'], ' (%s in progress)' % found['in_progress'] if found['in_progress']
+                                                           else '', self.waits.wait_timeout))
+        planned.after = found
+
+    def apply_after_order(self, planned):
+        """The renewals a new license needs to reach its renewal target, planned again on the license as it was made
+        (never more than the plan approved), once it shows no change in progress."""
+        planned_renewals = planned.plan.calls[1:] if planned.orders else []
+        if not planned_renewals or planned.after is None:
+            return
+        lic = self.settled(planned.after)
+        renewal, _notes = _plan_renewal(planned.wanted, lic, self.account.today())
+        if len(renewal) > len(planned_renewals):
+            raise BillmgrError('the new license %s expires on %s and its renewal target now needs %d renewal(s), more than '
+                               'the %d planned; none was bought: rerun to plan them again'
+                               % (lic['id'], lic['expiredate'], len(renewal), len(planned_renewals)))
+        planned.plan.calls[1:] = renewal.calls
+        if not renewal:
+            return
+
+        def reread():
+            return get_license(self.client, lic['id'])
+
+        apply_plan(self.client, planned.plan, reread, self.confirm_timeout, self.waits, calls=renewal.calls)
+        planned.after = planned.plan.last_read
+        verify_applied(renewal, lic, planned.after)
+
+
+def _settled_active(lic):
+    return lic is None or (lic['status'] not in ('ordered', 'processing') and lic['in_progress'] is None)
+
+
+def near_list(near, comment):
+    """'license 7 carries 'web' (the comment cut at 32 characters); ...' for messages."""
+    return '; '.join('license %s carries %r (%s)' % (lic['id'], lic['comment'], how_stored(lic['comment'], comment))
+                     for lic in near)
+
+
+def check_near_matches(account, planned_list):
+    """Refuse an order when no live license carries its comment exactly but one carries a near match of it (the server
+    may have cut, escaped or folded the comment of a license ordered before): never "not found" on a guess."""
+    for planned in planned_list:
+        wanted = planned.wanted
+        if not planned.orders:
+            continue
+        near = account.near_matches(wanted.comment, wanted.pricelist)
+        if near:
+            raise wanted.error(
+                'no live license of %s carries comment %r exactly, but %s: the server may have stored the comment of a '
+                'license ordered before otherwise than it was sent, so ordering could buy it a second time; nothing was '
+                'ordered. If that license is the one meant, manage it by its id; if it is another one, choose a comment '
+                'that is not a near match of its comment, or change comment_length_limits'
+                % (product_label(wanted.pricelist), wanted.comment, near_list(near, wanted.comment)))
 
 
 def _note_order(planned, answer):
@@ -319,6 +410,12 @@ def _the_ordered_one(planned, matches, client):
         raise _duplicates(wanted.comment, matches)
     if not matches:
         shown = get_license(client, new_id) if new_id is not None else None
+        if shown is not None and shown['comment'] != wanted.comment:
+            raise BillmgrError(
+                'the order was accepted and made license %s, but the server stored its comment as %r, not as sent (%r: %s). '
+                'The license cannot be found by its comment, so a rerun with this comment would order again: do not '
+                'rerun it. Use id %s for this license, or a comment the server keeps as sent'
+                % (new_id, shown['comment'], wanted.comment, how_stored(shown['comment'], wanted.comment), new_id))
         raise BillmgrError(
             'the order was accepted, but no live license with comment %r shows in the account%s; do not rerun before '
             'checking the account' % (wanted.comment, '' if shown is None else ' (license %s shows comment %r, status %s)'

@@ -7,13 +7,19 @@
 The vendor's rule: renewing an active license extends it from its expiry date; renewing a
 suspended one extends it from the renewal date (today).
 
-Suspended licenses, told apart by what the API shows (``suspension``):
-- suspended with paid days left (the expiry is after today): its owner suspended it. Renewing it now
-  would throw the paid days away, so it is never renewed while suspended: resume it first (the bulk
-  module and the role resume before they renew, when the wanted state is active).
-- suspended on or after its expiry date: it was suspended because it expired. A renewal extends it from
-  today and reactivates it (predicted status active, verified after the run). It gets one period per
-  run at most: if the server does not reactivate it, a second period would again count from today.
+Suspended licenses (``suspension``): the reason comes from the ``orig`` sub-state of status 3 where the server
+names one (``suspend_reason``), else from the dates:
+- ``staff``: suspended by the provider's staff (``employeesuspend``, ``abusesuspend``). It cannot be resumed or
+  reactivated by its owner: never renewed, never resumed.
+- ``expired``: suspended for non-payment (``autosuspend``, or no reason shown and the expiry is not after today). A
+  renewal extends it from today and reactivates it (predicted status active, verified after the run). One period
+  per run at most: if the server does not reactivate it, a second period would again count from today.
+- ``by_owner``: suspended by its owner with paid days left (``usersuspend``, or no reason shown and the expiry is
+  after today). Renewing it now would throw the paid days away: never renewed while suspended; resume it first
+  (the bulk module and the role resume before they renew, when the wanted state is active).
+- ``by_owner_expired``: suspended by its owner (``usersuspend``) and expired since. A renewal extends it from today
+  but does not reactivate it: it is renewed only when the wanted state is active, and then resumed after it.
+- ``unknown``: a reason this collection does not know. Never renewed, never resumed.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,7 +28,9 @@ __metaclass__ = type
 import calendar
 import datetime
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import STATUS_NAMES
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
+    STATUS_NAMES, SUSPENDED_BY_OWNER, SUSPENDED_BY_STAFF, SUSPENDED_FOR_NONPAYMENT,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import Plan
 
@@ -30,11 +38,18 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import 
 MAX_WALK = 1200
 
 
+class BeyondCalendarError(InvalidOptionError):
+    """A renewal target lies beyond the last date the calendar can hold (9999-12-31)."""
+
+
 def add_months(day, months):
     """``day`` plus ``months`` calendar months, the day clamped to the end of a shorter month."""
     month_index = day.month - 1 + months
     year = day.year + month_index // 12
     month = month_index % 12 + 1
+    if year > datetime.MAXYEAR:
+        raise BeyondCalendarError('a renewal would end after %s, the last date this collection can compute'
+                                  % datetime.date.max.isoformat())
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -43,12 +58,32 @@ def to_date(value):
 
 
 def suspension(lic, today):
-    """For a suspended license: 'expired' (suspended on or after its expiry date) or 'by_owner' (paid days left)."""
+    """Why a suspended license is suspended (see the module's docstring); None when it is not suspended."""
     if lic['status'] != 'suspended':
         return None
-    if lic['expiredate'] and to_date(lic['expiredate']) > today:
-        return 'by_owner'
-    return 'expired'
+    reason = lic.get('suspend_reason')
+    paid_days_left = bool(lic['expiredate']) and to_date(lic['expiredate']) > today
+    if reason in SUSPENDED_BY_STAFF:
+        return 'staff'
+    if reason in SUSPENDED_FOR_NONPAYMENT:
+        return 'expired'
+    if reason in SUSPENDED_BY_OWNER:
+        return 'by_owner' if paid_days_left else 'by_owner_expired'
+    if reason is not None:
+        return 'unknown'
+    return 'by_owner' if paid_days_left else 'expired'
+
+
+def suspension_problem(lic, today, action):
+    """Why a suspended license cannot be ``action`` ('renewed', 'resumed') whatever the plan, or None."""
+    kind = suspension(lic, today)
+    if kind == 'staff':
+        return ('license %s was suspended by the provider (%s): a renewal would be charged and would not reactivate it, '
+                'and it cannot be %s through the API; contact the provider' % (lic['id'], lic['suspend_reason'], action))
+    if kind == 'unknown':
+        return ('license %s is suspended for a reason this collection does not know (%s); it is not %s on a guess: '
+                'check it in the BILLmanager web interface or with the provider' % (lic['id'], lic['suspend_reason'], action))
+    return None
 
 
 def check_renewable(lic):
@@ -67,9 +102,22 @@ def check_renewable(lic):
                                  'renew it' % (lic['id'], lic['status'], lic['status_code']))
 
 
-def check_paid_days(lic, today):
-    """Refuse to renew a license suspended by its owner: the renewal would count from today and lose its paid days."""
-    if suspension(lic, today) == 'by_owner':
+def check_paid_days(lic, today, resumes_after=False):
+    """Refuse to renew a suspended license whose renewal would lose paid days, not reactivate it, or is not allowed.
+
+    ``resumes_after``: the plan resumes the license right after the renewal (the wanted state is active).
+    """
+    problem = suspension_problem(lic, today, 'renewed')
+    if problem:
+        raise InvalidOptionError(problem)
+    kind = suspension(lic, today)
+    if kind == 'by_owner_expired' and not resumes_after:
+        raise InvalidOptionError(
+            'license %s was suspended by its owner (%s) and has expired since (%s): a renewal would be charged from today '
+            'and would not reactivate it, so the paid time would run unused; nothing was bought. Renew and resume it in '
+            'one run: ispsystem.billmanager.isp_licenses (or the role) with state active and a renew target'
+            % (lic['id'], lic['suspend_reason'], lic['expiredate']))
+    if kind == 'by_owner':
         days = (to_date(lic['expiredate']) - today).days
         raise InvalidOptionError(
             'license %s is suspended with %d paid day(s) left (until %s): BILLmanager renews a suspended license from '
@@ -104,19 +152,25 @@ def _target_reached(expiry, today, min_days_left, until):
     return expiry >= until
 
 
-def plan_renewal(lic, period, today, min_days_left=None, until=None, force=False, max_periods=12):
-    """The ``service.prolong`` calls that bring ``lic`` to the target, and the expiry after each."""
+def plan_renewal(lic, period, today, min_days_left=None, until=None, force=False, max_periods=12, resumes_after=False):
+    """The ``service.prolong`` calls that bring ``lic`` to the target, and the expiry after each.
+
+    ``resumes_after``: the caller resumes the license after the renewal (see ``check_paid_days``).
+    """
     check_renewable(lic)
     if force or not _target_reached(to_date(lic['expiredate']), today, min_days_left, until):
-        check_paid_days(lic, today)
-    dates = renewal_dates(lic, period, today, min_days_left, until, force, max(max_periods, MAX_WALK))
+        check_paid_days(lic, today, resumes_after)
+    dates = renewal_dates(lic, period, today, min_days_left, until, force, MAX_WALK)
+    if len(dates) > MAX_WALK:
+        # Whatever max_periods allows: a target this far is a typo, and walking on would reach the end of the calendar.
+        raise InvalidOptionError('reaching the target needs more than %d renewals of %d month(s) (expiry %s)%s; nothing '
+                                 'was bought. Set a nearer target (min_days_left or until)'
+                                 % (MAX_WALK, period, lic['expiredate'],
+                                    ', more than max_periods=%d' % max_periods if max_periods <= MAX_WALK else ''))
     if len(dates) > max_periods:
-        if len(dates) > MAX_WALK:
-            needed = 'more than %d renewals of %d month(s) (expiry %s)' % (MAX_WALK, period, lic['expiredate'])
-        else:
-            needed = '%d renewals of %d month(s) (expiry %s -> %s)' % (len(dates), period, lic['expiredate'], dates[-1].isoformat())
-        raise InvalidOptionError('reaching the target needs %s, more than max_periods=%d; nothing was bought. '
-                                 'Raise max_periods or use a longer period' % (needed, max_periods))
+        raise InvalidOptionError('reaching the target needs %d renewals of %d month(s) (expiry %s -> %s), more than '
+                                 'max_periods=%d; nothing was bought. Raise max_periods or use a longer period'
+                                 % (len(dates), period, lic['expiredate'], dates[-1].isoformat(), max_periods))
     plan = Plan()
     previous = lic['expiredate']
     reactivates = suspension(lic, today) == 'expired'

@@ -60,10 +60,15 @@ def describe_rows(rows):
     }
 
 
-def server_report(client, listing=None, one=None):
-    """The ``api`` block: what was read, and notes on what it means for the other modules."""
+def server_report(client, listing=None, one=None, licenses=(), saved_filter=None):
+    """The ``api`` block: what was read, and notes on what it means for the other modules.
+
+    ``licenses``: the license dicts read (for the changes in progress and the suspension reasons they show);
+    ``saved_filter``: the filter a list answer showed (the list read stopped there).
+    """
     report = {
         'api_url': client.shown_url,
+        'redirected_to': client.redirect,
         'server_date': client.server_date.isoformat() if client.server_date else None,
         'language_asked': LANGUAGE,
         'language_answered': client.answer_lang,
@@ -71,9 +76,16 @@ def server_report(client, listing=None, one=None):
     }
     notes = []
     if listing is not None:
-        report['list'] = listing.describe()
+        report['list'] = dict(listing.describe(), saved_filter=saved_filter)
         report['rows'] = describe_rows(listing.rows)
         notes.extend(_list_notes(listing, report['rows']))
+    if saved_filter is not None:
+        notes.append('the list answers show a filter saved on the server for this API user (p_filter: %r): the list may '
+                     'hide licenses, so no module decides anything from it; reset the filter of the license list in the '
+                     'BILLmanager web interface' % saved_filter)
+    report['in_progress'] = _counts(lic.get('in_progress') for lic in licenses)
+    report['suspend_reasons'] = _counts(lic.get('suspend_reason') for lic in licenses)
+    notes.extend(_license_notes(licenses, report))
     if one is not None:
         report['read_one'] = describe_rows([one])
         if not report['read_one']['with_addon_values']:
@@ -86,6 +98,33 @@ def server_report(client, listing=None, one=None):
                      'from codes first' % (LANGUAGE, client.answer_lang))
     report['notes'] = notes
     return report
+
+
+def _counts(values):
+    counts = {}
+    for value in values:
+        if value is not None:
+            counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+def _license_notes(licenses, report):
+    notes = []
+    if report['in_progress']:
+        notes.append('%d license(s) show a change in progress (%s): the writing modules never write to such a license; '
+                     'they wait for it to settle (wait, wait_timeout) before planning' % (
+                         sum(report['in_progress'].values()),
+                         ', '.join('%s: %d' % item for item in sorted(report['in_progress'].items()))))
+    if report['suspend_reasons']:
+        notes.append('the server names why licenses are suspended (%s): staff and abuse suspensions are never resumed or '
+                     'renewed by this collection' % ', '.join('%s: %d' % item for item in sorted(report['suspend_reasons'].items())))
+    unreadable = [lic for lic in licenses if lic.get('expiry_seen') is not None]
+    if unreadable:
+        notes.append('%d license(s) show an expiry that is not a date (e.g. %r): their expiry is unknown, so they are never '
+                     'renewed' % (len(unreadable), unreadable[0]['expiry_seen']))
+    if report['redirected_to']:
+        notes.append('the API address answered with a redirect to %s, which is never followed' % report['redirected_to'])
+    return notes
 
 
 def _list_notes(listing, rows):

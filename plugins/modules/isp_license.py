@@ -108,16 +108,6 @@ options:
     type: str
     choices: [present, active, suspended, absent]
     default: present
-  wait:
-    description:
-      - After an order or a resume, wait until the license status is active.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - How many seconds O(wait) waits at most before the task fails.
-    type: int
-    default: 300
 notes:
   - The order gate. An order goes out only after a fresh read of the whole license list proves that no live license
     of the product carries the comment. Every page is read (with the page size the server says it used; its total
@@ -273,7 +263,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue im
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
-    STATES, Applier, check_renames, check_wanted, plan_wanted,
+    STATES, Applier, check_near_matches, check_renames, check_wanted, plan_wanted,
 )
 
 CART_WARNING = ('skip_basket=false leaves the order unpaid in the cart: no license exists until it is paid, '
@@ -284,16 +274,17 @@ def run(module, client, run_state):
     """Read, plan, apply, verify: one run of isp_license. ``run_state['planned']`` is kept for a failure report."""
     params = module.params
     wanted = check_wanted(params)
-    account = Account(client)
-    current = account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons))
+    account = Account(client, params['comment_length_limits'])
+    applier = Applier(client, account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
+    current = applier.settled(account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons)))
     planned = plan_wanted(wanted, current, account.today())
     run_state['planned'] = planned
     check_renames(account, [planned])
+    check_near_matches(account, [planned])
     if planned.orders and not params['skip_basket']:
         module.warn(CART_WARNING)
     if not planned.plan or module.check_mode:
         return result(module, planned, planned.predicted())
-    applier = Applier(client, account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
     applier.apply(planned)
     if planned.orders and params['skip_basket']:
         applier.check_orders([planned])
@@ -322,8 +313,6 @@ def main():
             autoprolong=dict(type='str', choices=AUTOPROLONG_CHOICES, default='off'),
             skip_basket=dict(type='bool', default=True),
             state=dict(type='str', choices=STATES, default='present'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
         ),
         mutually_exclusive=[('product', 'pricelist')],
         required_one_of=[('id', 'comment')],

@@ -170,6 +170,21 @@ licenses:
       description: Currency of O(ignore:licenses[].cost) when the API shows one.
       type: str
       sample: EUR
+    in_progress:
+      description:
+        - What the server says is in progress on the license, or V(null) when nothing is - the named sub-state of a
+          processing status (V(prolong) for C(orig="5_prolong"), V(suspend), V(resume), V(close), V(open) and others),
+          V(processing) for status 5 without one, V(status_change) for C(special_status) 1.
+        - The writing modules never write to a license in progress; they wait for it to settle (O(ignore:wait)).
+      type: str
+      sample: prolong
+    suspend_reason:
+      description:
+        - Why a suspended license is suspended, where the server names it in C(orig) - V(autosuspend) (by the
+          provider, unpaid or expired), V(employeesuspend) (by staff), V(abusesuspend) (for abuse), or another name;
+          V(null) when it names none (then the dates tell - see the user guide, "Suspended licenses").
+      type: str
+      sample: autosuspend
     status_seen:
       description:
         - Only when RV(licenses[].status) is V(unknown) - the status cells the API showed (name, or name@attribute,
@@ -177,17 +192,37 @@ licenses:
       type: dict
       returned: when the status is not understood
       sample: {"item_status": "Blocked", "item_status@orig": "9_1_0"}
+    expiry_seen:
+      description:
+        - Only when the expiry is not a date (daily billing shows a text such as C(Daily charge), and
+          C(real_expiredate) is missing) - the raw text. RV(licenses[].expiredate) is then V(null), the expiry is
+          unknown, and the license is never renewed.
+      type: str
+      returned: when the expiry is not a date
 api:
   description:
     - What the reads showed about the API server, and what it means for the other modules (first contact with a real
       account). Built from the answers the module read; it makes no extra request and never writes.
+    - On a failure, what was seen up to it (a saved filter, a redirect).
     - See the user guide, section "First contact with a real account".
-  returned: success
+  returned: always
   type: dict
   contains:
     api_url:
-      description: The API URL used, without a C(user:password@) part if it had one.
+      description: The API URL used (the address that answered), without a C(user:password@) part if it had one.
       type: str
+    redirected_to:
+      description: Where the API address pointed when it answered with a redirect (HTTP 3xx), which is never
+        followed; V(null) when it did not redirect.
+      type: str
+    in_progress:
+      description: How many of the licenses returned show each change in progress (see RV(licenses[].in_progress)).
+      type: dict
+      sample: {"prolong": 1}
+    suspend_reasons:
+      description: How many of the licenses returned show each suspension reason (see RV(licenses[].suspend_reason)).
+      type: dict
+      sample: {"autosuspend": 2}
     server_date:
       description: The date of the server (its HTTP C(Date) header), which the modules take as "today"; V(null) when
         the answers carry none.
@@ -222,6 +257,14 @@ api:
         list_requests:
           description: List requests made.
           type: int
+        filter_element:
+          description: Whether the list answers carry a C(p_filter) element (an empty one means no filter).
+          type: bool
+        saved_filter:
+          description: The filter a list answer showed as saved on the server for this user (its C(p_filter) text),
+            V(null) when none. A list answer with a saved filter is not the whole account - the task fails, and no
+            module decides anything from such a list.
+          type: str
     rows:
       description: What the list rows carry (without O(id)).
       type: dict
@@ -274,7 +317,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue im
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
-    get_license, read_account, read_one, select_licenses,
+    FilteredListError, get_license, read_account, read_one, select_licenses,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.server_report import server_report
 
@@ -296,17 +339,18 @@ def find_licenses(client, params):
     if params['id'] is not None:
         found, doc = read_one(client, params['id'])
         candidates = [found] if found else []
-        report = server_report(client, one=doc)
+        selected = [item for item in candidates if matches(item, params, pricelist)]
+        report = server_report(client, one=doc, licenses=selected)
     else:
         listing = read_account(client)
         live_only = not params['status'] or 'deleted' not in params['status']
         selection = select_licenses(client, listing, pricelist, params['comment'], live_only=live_only)
         candidates = selection.licenses + [lic for lic, _reason in selection.unclear]
-        report = server_report(client, listing=listing)
-    selected = [item for item in candidates if matches(item, params, pricelist)]
-    if params['details'] and params['id'] is None:
-        # Only rows without addon values need a read of their own.
-        selected = [item if item['addons'] is not None else get_license(client, item['id']) or item for item in selected]
+        selected = [item for item in candidates if matches(item, params, pricelist)]
+        if params['details']:
+            # Only rows without addon values need a read of their own.
+            selected = [item if item['addons'] is not None else get_license(client, item['id']) or item for item in selected]
+        report = server_report(client, listing=listing, licenses=selected)
     report['requests'] = client.request_count
     return sorted(selected, key=lambda item: item['id'] or 0), report
 
@@ -331,8 +375,10 @@ def main():
                          licenses=[])
     try:
         licenses, report = find_licenses(client, module.params)
+    except FilteredListError as exc:
+        fail_from_error(module, client, exc, licenses=[], api=server_report(client, listing=exc.listing, saved_filter=exc.shown))
     except BillmgrError as exc:
-        fail_from_error(module, client, exc, licenses=[])
+        fail_from_error(module, client, exc, licenses=[], api=server_report(client))
     module.exit_json(changed=False, licenses=licenses, api=report)
 
 

@@ -183,50 +183,29 @@ diff:
   type: dict
 '''
 
-import datetime
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
     argument_spec, client_from_module, fail_from_error,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    PRODUCT_NAMES, RENEWAL_PERIODS, pricelist_of,
-)
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem, parse_date
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
-    IdentityError, api_today, find_license, get_license,
-)
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
-    ConfirmedByRead, VerificationError, apply_plan, verify_applied,
-)
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import PRODUCT_NAMES, RENEWAL_PERIODS
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import parse_date
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account, IdentityError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import ConfirmedByRead, VerificationError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import Applier, check_wanted, plan_wanted
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
 
-def parse_until(value):
-    if value is None:
-        return None
-    try:
-        return datetime.datetime.strptime(value, '%Y-%m-%d').date()
-    except ValueError:
-        raise InvalidOptionError('until must be a date written YYYY-MM-DD, got %r' % value) from None
-
-
-def validate_offline(params):
-    """Option checks that need no request."""
-    if params['id'] is None and params['product'] is None and params['pricelist'] is None:
-        raise InvalidOptionError('product (vmmanager6, dcimanager6) or pricelist is required with comment')
-    if params['comment'] is not None and comment_problem(params['comment']):
-        raise InvalidOptionError('comment %r cannot be used: %s; %s'
-                                 % (params['comment'], comment_problem(params['comment']), COMMENT_RULE))
-    until = parse_until(params['until'])
-    has_target = params['min_days_left'] is not None or until is not None
-    if not has_target and not params['force']:
-        raise InvalidOptionError('set a target, min_days_left or until, or force=true to renew once '
-                                 'unconditionally (force renews on every run)')
-    return until
+def wanted_renewal(params):
+    """isp_license_prolong's options as a wanted license: found by id or comment, left as it is, with a renewal
+    target (``force`` only counts without one)."""
+    force = params['force'] and params['min_days_left'] is None and params['until'] is None
+    renew = dict(period=params['period'], min_days_left=params['min_days_left'], until=params['until'],
+                 max_periods=params['max_periods'], force=force)
+    options = dict((name, params[name]) for name in ('id', 'comment', 'product', 'pricelist'))
+    options.update(state='present', renew=renew)
+    return check_wanted(options, renew_option=None)
 
 
 def new_expiry_from_answer(answer):
@@ -236,16 +215,35 @@ def new_expiry_from_answer(answer):
     return parse_date(text_of(answer, 'doc/newexpiredate') or text_of(answer, 'newexpiredate'))
 
 
-def renew(module, client, lic, plan):
-    """Apply the renewal plan; return the license read back, verified against the plan and the answers."""
-    answers = apply_plan(client, plan, lambda: get_license(client, lic['id']), module.params['confirm_timeout'])
-    after = get_license(client, lic['id'])
-    verify_applied(plan, lic, after)
-    answered = new_expiry_from_answer(answers[-1])
-    if answered and answered != after['expiredate']:
+def check_answered_expiry(planned):
+    """The expiry the last renewal answered must be the one read back."""
+    answered = new_expiry_from_answer(planned.answers[-1])
+    if answered and answered != planned.after['expiredate']:
         raise VerificationError('the last renewal answered the expiry %s, but the license read back shows %s'
-                                % (answered, after['expiredate']))
-    return after
+                                % (answered, planned.after['expiredate']))
+
+
+def run(module, client, result):
+    params = module.params
+    wanted = wanted_renewal(params)
+    account = Account(client, params['comment_length_limits'])
+    applier = Applier(client, account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
+    current = account.find(wanted.id, wanted.comment, wanted.pricelist)
+    if current is None:
+        raise IdentityError('no license matches comment %r; isp_license_prolong never orders one' % wanted.comment)
+    current = applier.settled(current)
+    planned = plan_wanted(wanted, current, account.today())
+    result['planned'] = planned
+    plan = planned.plan
+    result.update(calls=plan.as_result(), periods=len(plan), changed=bool(plan), expiredate_before=current['expiredate'])
+    after = planned.predicted()
+    if plan and not module.check_mode:
+        applier.apply(planned)
+        check_answered_expiry(planned)
+        after = planned.after
+    result.update(license=after, expiredate=after['expiredate'])
+    if module._diff:
+        result['diff'] = {'before': current, 'after': after}
 
 
 def main():
@@ -267,28 +265,16 @@ def main():
         supports_check_mode=True,
     )
     client = client_from_module(module)
-    params = module.params
     result = dict(changed=False, calls=[], periods=0)
-    plan = None
     try:
-        until = validate_offline(params)
-        lic = find_license(client, params['id'], params['comment'], pricelist_of(params['product'], params['pricelist']))
-        if lic is None:
-            raise IdentityError('no license matches comment %r; isp_license_prolong never orders one' % params['comment'])
-        today = api_today(client)
-        force = params['force'] and params['min_days_left'] is None and until is None
-        plan = plan_renewal(lic, params['period'], today, params['min_days_left'], until, force, params['max_periods'])
-        result.update(calls=plan.as_result(), periods=len(plan), changed=bool(plan), expiredate_before=lic['expiredate'])
-        after = plan.predict(lic)
-        if plan and not module.check_mode:
-            after = renew(module, client, lic, plan)
-        result.update(license=after, expiredate=after['expiredate'])
-        if module._diff:
-            result['diff'] = {'before': lic, 'after': after}
+        run(module, client, result)
     except BillmgrError as exc:
+        planned = result.pop('planned', None)
+        plan = planned.plan if planned is not None else None
         if plan is not None:
             result.update(periods=plan.completed, changed=False)
         fail_from_error(module, client, exc, plan, **result)
+    result.pop('planned', None)
     module.exit_json(**result)
 
 

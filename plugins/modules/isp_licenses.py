@@ -141,14 +141,6 @@ options:
         lists the renewals it would have bought.
       - Unset, only each license's O(licenses[].renew.max_periods) limits renewals.
     type: int
-  wait:
-    description: After orders and resumes, wait until the licenses are active.
-    type: bool
-    default: true
-  wait_timeout:
-    description: How many seconds O(wait) waits at most for each license.
-    type: int
-    default: 300
 notes:
   - Requests. A run reads the whole license list (500 licenses a page) once, plus one read for each license whose list
     row does not show what is needed - its addon values when O(licenses[].addons) is set, its comment when a license
@@ -357,8 +349,6 @@ def main():
                           mutually_exclusive=[('product', 'pricelist')], required_one_of=[('id', 'comment')]),
             max_orders=dict(type='int', default=10),
             max_renewals=dict(type='int'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=300),
         ),
         supports_check_mode=True,
     )
