@@ -336,9 +336,10 @@ class Applier:
             return
         found = self.waits.poll(lambda: get_license(self.client, lic['id']), _settled_active, first=lic)
         if found is not None and not _settled_active(found):
+            progress = found['in_progress'] if found['in_progress'] not in (None, found['status']) else None
             raise BillmgrError('license %s is still %s%s after wait_timeout=%ss; it may become active later: rerun to check'
-                               % (lic['id'], found['status'], ' (%s in progress)' % found['in_progress'] if found['in_progress']
-                                                           else '', self.waits.wait_timeout))
+                               % (lic['id'], found['status'], ' (%s in progress)' % progress if progress else '',
+                                  self.waits.wait_timeout))
         planned.after = found
 
     def apply_after_order(self, planned):

@@ -194,6 +194,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.license impo
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account, IdentityError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import ConfirmedByRead, VerificationError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import Applier, check_wanted, plan_wanted
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import check_renewable
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
 
@@ -232,6 +233,7 @@ def run(module, client, result):
     if current is None:
         raise IdentityError('no license matches comment %r; isp_license_prolong never orders one' % wanted.comment)
     current = applier.settled(current)
+    check_renewable(current)  # a trial or a deleted license fails here, as it does not in a fleet (a note there)
     planned = plan_wanted(wanted, current, account.today())
     result['planned'] = planned
     plan = planned.plan

@@ -18,13 +18,13 @@ from hypothesis import given, settings, strategies as st
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import WITHHELD, url_without_userinfo
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
-    AccessDeniedError, AmbiguousWriteError, ApiError, AuthError, InsufficientFundsError, InvalidValueError,
-    NotFoundError, TLSVerificationError, TransportError, UnknownApiError,
+    AccessDeniedError, AddressRefusedError, AmbiguousWriteError, ApiError, AuthError, InsufficientFundsError,
+    InvalidValueError, NotFoundError, RedirectError, TLSVerificationError, TransportError, UnknownApiError, says_not_found,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.property_budget import examples
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
-    API_URL, LOGIN_HTML, PROXY_HTML, FakeClock, FakeTransport, doc, elem, error_doc, expect, list_doc, make_client,
-    ok_doc,
+    API_URL, LOGIN_HTML, PASSWORD, PROXY_HTML, FakeClock, FakeTransport, doc, elem, error_doc, expect, list_doc,
+    make_client, ok_doc,
 )
 
 BACKOFF = [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]  # 23.5 s; the next 8 s would pass the default 30 s budget
@@ -218,7 +218,7 @@ def test_http_4xx_without_error_element_is_a_transport_error():
     (200, b'<?xml version="1.0"?><doc func="platform"><elem><id>101</id><comment>web-clu', 'not valid XML'),
     (200, b'', 'empty answer'),
     (200, b'  \n ', 'empty answer'),
-    (403, LOGIN_HTML, 'not valid XML'),
+    (403, LOGIN_HTML, 'refuses this request'),
 ])
 def test_non_xml_read_answer_is_a_transport_error_and_not_retried(status, body, expected):
     client, transport, clock = scripted([expect('platform').answer(body, status=status)])
@@ -469,7 +469,7 @@ def test_write_is_not_resent_after_a_failure_once_sent(message, elapsed):
 
 
 @pytest.mark.parametrize('status, body', [
-    (502, PROXY_HTML), (500, b'Internal Server Error'), (503, b''), (504, error_doc('value', 'x', 'y')),
+    (502, PROXY_HTML), (500, b'Internal Server Error'), (503, b''), (504, doc('<msg>Gateway</msg>')),
 ])
 def test_write_5xx_is_ambiguous(status, body):
     client, transport, clock = scripted([expect('platform.order.param', ORDER).answer(body, status=status)])
@@ -480,6 +480,67 @@ def test_write_5xx_is_ambiguous(status, body):
     assert 'HTTP %s' % status in str(info.value)
     assert 'may or may not have happened' in str(info.value)
     assert clock.sleeps == []
+
+
+@pytest.mark.parametrize('status', [500, 502, 403, 404])
+@pytest.mark.parametrize('write', [True, False], ids=['write', 'read'])
+def test_an_error_document_is_the_servers_answer_whatever_its_http_status(status, write):
+    # "Insufficient funds" sent with HTTP 500 used to wait out the retry budget and report "outcome unknown".
+    funds = error_doc('money', 'balance', 'Insufficient funds', balance='1.00', cost='30.00')
+    client, transport, clock = scripted([expect('platform.order.param', ORDER).answer(funds, status=status)])
+    with pytest.raises(InsufficientFundsError) as info:
+        (order(client) if write else client.read('platform.order.param', **ORDER))
+    transport.assert_done()
+    assert not isinstance(info.value, AmbiguousWriteError)
+    assert clock.sleeps == []
+
+
+def test_an_unknown_id_answered_with_http_500_is_not_found_not_lost():
+    client, transport, clock = scripted([expect('platform.edit', {'elid': '7'}).answer(
+        error_doc('missed', 'elid', 'Object not found', value='7'), status=500)])
+    with pytest.raises(ApiError) as info:
+        client.read('platform.edit', elid=7)
+    assert says_not_found(info.value, 7)
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize('status', [301, 302, 307, 308])
+@pytest.mark.parametrize('write', [True, False], ids=['write', 'read'])
+def test_a_redirect_is_never_followed_and_names_where_it_points(status, write):
+    client, transport, clock = scripted([expect('platform.order.param', ORDER).answer(
+        b'<html>Moved</html>', status=status, headers={'Location': 'https://api.ispmanager.com/billmgr'})])
+    with pytest.raises(RedirectError) as info:
+        (order(client) if write else client.read('platform.order.param', **ORDER))
+    transport.assert_done()
+    assert 'https://api.ispmanager.com/billmgr' in str(info.value) and 'not followed' in str(info.value)
+    assert info.value.sent is False and info.value.location == 'https://api.ispmanager.com/billmgr'
+    assert client.redirect == 'https://api.ispmanager.com/billmgr'
+    assert clock.sleeps == []
+
+
+def test_a_redirect_to_a_url_with_the_password_never_shows_it():
+    client, transport, clock = scripted([expect('platform').answer(
+        b'', status=302, headers={'Location': 'https://demo:%s@evil.example/' % PASSWORD})])
+    with pytest.raises(RedirectError) as info:
+        client.read('platform')
+    assert PASSWORD not in str(info.value)
+
+
+def test_a_bare_403_on_a_write_was_refused_not_lost():
+    client, transport, clock = scripted([expect('platform.order.param', ORDER).answer(LOGIN_HTML, status=403)])
+    with pytest.raises(AddressRefusedError) as info:
+        order(client)
+    assert info.value.sent is False and 'address' in str(info.value)
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize('error_object', ['badip', 'ip'])
+def test_an_auth_error_about_the_address_says_the_address_is_not_allowed(error_object):
+    client, transport, clock = scripted([expect('platform').answer(
+        error_doc('auth', error_object, 'Access from this IP denied'), status=403)])
+    with pytest.raises(AuthError) as info:
+        client.read('platform')
+    assert 'refuses the address this request comes from' in str(info.value)
 
 
 @pytest.mark.parametrize('body', [b'<doc><ok></doc', b'<doc><ok/><id>12', LOGIN_HTML, b'', b'<html><body/></html>'],

@@ -20,7 +20,7 @@ from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.f
 
 TODAY = datetime.date(2026, 11, 27)
 LICENSE_KEYS = {'id', 'product', 'pricelist', 'status', 'status_code', 'comment', 'period', 'createdate', 'expiredate',
-                'days_left', 'autoprolong', 'addons', 'cost', 'currency'}
+                'days_left', 'autoprolong', 'addons', 'cost', 'currency', 'in_progress', 'suspend_reason'}
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +45,7 @@ def test_list_row_of_the_emulator():
         'id': 101, 'product': 'vmmanager6', 'pricelist': 55163, 'status': 'active', 'status_code': 2,
         'comment': 'web-cluster', 'period': '1', 'createdate': '2026-10-01', 'expiredate': '2026-12-01',
         'days_left': 4, 'autoprolong': '1', 'addons': None, 'cost': 25.0, 'currency': 'EUR',
+        'in_progress': None, 'suspend_reason': None,
     }
 
 
@@ -58,6 +59,7 @@ def test_platform_edit_doc_with_addons_and_attributes_on_doc():
         'id': 101, 'product': 'vmmanager6', 'pricelist': 55163, 'status': 'active', 'status_code': 2,
         'comment': '', 'period': '12', 'createdate': '2026-01-15', 'expiredate': '2027-01-15',
         'days_left': 49, 'autoprolong': '12', 'addons': {'nodes': 3, 'vms': 50}, 'cost': 250.0, 'currency': 'EUR',
+        'in_progress': None, 'suspend_reason': None,
     }
 
 
@@ -157,7 +159,7 @@ def test_missing_fields_give_none_not_errors():
     assert item == {
         'id': 7, 'product': None, 'pricelist': None, 'status': 'unknown', 'status_code': None, 'comment': '',
         'period': None, 'createdate': None, 'expiredate': None, 'days_left': None, 'autoprolong': 'off',
-        'addons': None, 'cost': None, 'currency': None, 'status_seen': {},
+        'addons': None, 'cost': None, 'currency': None, 'in_progress': None, 'suspend_reason': None, 'status_seen': {},
     }
 
 

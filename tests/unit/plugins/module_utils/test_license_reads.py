@@ -68,6 +68,7 @@ def test_get_license_reads_platform_edit_without_sok():
         'id': 101, 'product': 'vmmanager6', 'pricelist': 55163, 'status': 'active', 'status_code': 2,
         'comment': 'web-cluster', 'period': '1', 'createdate': '2026-10-01', 'expiredate': '2026-12-01',
         'days_left': 4, 'autoprolong': '1', 'addons': {'nodes': 3, 'vms': 50}, 'cost': 25.0, 'currency': 'EUR',
+        'in_progress': None, 'suspend_reason': None,
     }
 
 
@@ -142,7 +143,7 @@ def test_three_pages_stop_when_p_elems_is_reached():
     transport.assert_done()  # no 4th request for an empty page
     assert len(listing.rows) == 6
     assert listing.describe() == {'page_size_asked': 2, 'page_size_served': 2, 'total_rows': 6, 'rows_read': 6,
-                                  'list_requests': 3}
+                                  'list_requests': 3, 'filter_element': False}
 
 
 def test_a_short_last_page_reaches_the_total():

@@ -30,6 +30,7 @@ def lic(status='active', expiredate='2026-12-20', comment='web', addons=None, pr
         'status': status, 'status_code': codes[status], 'comment': comment, 'period': '1',
         'createdate': '2026-10-01', 'expiredate': expiredate, 'days_left': None, 'autoprolong': 'off',
         'addons': {'nodes': 2, 'vms': 50} if addons is None else addons, 'cost': 25.0, 'currency': 'EUR',
+        'in_progress': None, 'suspend_reason': None,
     }
 
 

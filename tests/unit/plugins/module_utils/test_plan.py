@@ -458,7 +458,7 @@ def test_an_unacknowledged_write_whose_effect_shows_is_confirmed():
     ('platform.order.param', ok_doc(id=1000)),
     ('platform.order.param', doc('<id>1000</id><billorder.id>5000</billorder.id>')),
     ('service.prolong', doc('<doc><newexpiredate>2027-01-01</newexpiredate></doc>')),
-    ('service.prolong', doc('<newexpiredate>2027-01-01</newexpiredate>')),
+    ('service.prolong', ok_doc()),
     ('platform.edit', ok_doc()),
     ('platform.delete', doc('<ok a="1"/>')),
 ])
@@ -471,6 +471,8 @@ def test_what_acknowledges_a_write(func, answer):
 @pytest.mark.parametrize('func, answer', [
     ('platform.edit', doc('<id>101</id><comment>web</comment>')),  # the read-one form has an <id>: not an ack for edit
     ('service.prolong', doc('<elid>1</elid><expiredate>2026-12-01</expiredate>')),
+    # The prolong form (no sok) holds a flat newexpiredate too: it is no proof that anything was paid.
+    ('service.prolong', doc('<elid>1</elid><expiredate>2026-12-01</expiredate><newexpiredate>2027-01-01</newexpiredate>')),
     ('platform.order.param', doc('<slist name="pricelist"/>')),
     ('platform.suspend', doc('')),
 ])

@@ -109,6 +109,7 @@ def test_no_filter_lists_every_license_but_deleted_ones(monkeypatch):
         'id': 101, 'product': 'vmmanager6', 'pricelist': 55163, 'status': 'active', 'status_code': 2,
         'comment': 'web-cluster', 'period': '1', 'createdate': '2026-10-01', 'expiredate': '2026-12-01',
         'days_left': 4, 'autoprolong': '1', 'addons': None, 'cost': 25.0, 'currency': 'EUR',
+        'in_progress': None, 'suspend_reason': None,
     }
     assert result['licenses'][2]['product'] == 'dcimanager6'
     assert run.created == [{'validate_certs': True, 'ca_path': None, 'use_proxy': True}]

@@ -77,7 +77,9 @@ def test_until_with_period_1_renews_month_by_month(monkeypatch):
     run = run_of(monkeypatch, [
         read_one(101, expiredate='2026-12-01'),
         prolong('2027-01-01'),
+        read_one(101, expiredate='2027-01-01'),  # each renewal is read back before the next one is sent
         prolong('2027-02-01'),
+        read_one(101, expiredate='2027-02-01'),
         prolong('2027-03-01'),
         read_one(101, expiredate='2027-03-01'),
     ])
@@ -218,6 +220,7 @@ def test_insufficient_funds_half_way_reports_what_was_bought(monkeypatch):
     run = run_of(monkeypatch, [
         read_one(101, expiredate='2026-12-01'),
         prolong('2027-01-01'),
+        read_one(101, expiredate='2027-01-01'),
         expect('service.prolong', PROLONG_1).answer(error_doc('money', 'balance', 'Insufficient funds', balance='5.00',
                                                               cost='25.00')),
     ])
@@ -239,7 +242,7 @@ def test_insufficient_funds_half_way_reports_what_was_bought(monkeypatch):
     ({'id': 101, 'force': False}, ['set a target, min_days_left or until, or force=true']),
     ({'id': 101, 'force': True, 'max_periods': 0}, ['max_periods must be >= 1, got 0']),
     ({'force': True}, ['one of the following is required: id, comment']),
-    ({'comment': 'web', 'force': True}, ['product (vmmanager6, dcimanager6) or pricelist is required with comment']),
+    ({'comment': 'web', 'force': True}, ['product (vmmanager6, dcimanager6) or pricelist is required when the license is identified by comment']),
     ({'comment': 'web', 'product': 'vmmanager6', 'pricelist': 55163, 'force': True}, ['mutually exclusive']),
 ], ids=['period', 'until-month', 'until-format', 'until-text', 'min-days-negative', 'both-targets', 'no-target',
         'force-false', 'max-periods', 'no-identity', 'no-product', 'product-and-pricelist'])
@@ -263,7 +266,7 @@ def test_bad_input_fails_naming_the_option_without_any_request(monkeypatch, args
 ], ids=['until', 'min_days_left', 'month-ends', 'suspended'])
 def test_check_mode_predicts_what_the_real_run_reads_back(monkeypatch, before, args, answers, after):
     run = run_of(monkeypatch, [read_one(101, **before), read_one(101, **before)]
-                 + [prolong(day) for day in answers] + [read_one(101, **after)])
+                 + [step for day in answers for step in (prolong(day), read_one(101, **dict(after, expiredate=day)))])
     args = dict(AUTH, id=101, **args)
     checked = run(args, check_mode=True, diff=True)
     assert run.transport.funcs == ['platform.edit']
@@ -285,8 +288,7 @@ def test_lost_answer_and_the_reread_shows_the_renewal(monkeypatch):
     run = run_of(monkeypatch, [
         read_one(101, expiredate='2026-12-01'),
         expect('service.prolong', PROLONG_1).raises(lost()),
-        read_one(101, expiredate='2027-01-01'),
-        read_one(101, expiredate='2027-01-01'),
+        read_one(101, expiredate='2027-01-01'),  # confirms it, and is the license read back
     ])
     result = run(dict(AUTH, id=101, min_days_left=14))
     run.transport.assert_done()
@@ -343,16 +345,40 @@ def test_both_answer_shapes_in_a_run(monkeypatch, shape):
         read_one(101, expiredate='2026-12-01'),
         prolong('2027-01-01', shape=shape),
         read_one(101, expiredate='2027-01-01'),
-        read_one(101, expiredate='2027-01-01'),
-        prolong('2027-02-01', shape=shape),
-        read_one(101, expiredate='2027-01-15'),
     ])
-    args = dict(AUTH, id=101, force=True)
-    agreed = run(args)
-    disagreed = run(args, fails=True)
+    agreed = run(dict(AUTH, id=101, force=True))
     run.transport.assert_done()
     assert agreed['expiredate'] == '2027-01-01'
     assert 'warnings' not in agreed
+
+
+def test_a_flat_newexpiredate_is_no_proof_and_the_read_back_confirms_it(monkeypatch):
+    """The prolong form read without sok holds a flat newexpiredate too: only the license read back confirms."""
+    run = run_of(monkeypatch, [
+        read_one(101, expiredate='2026-12-01'),
+        prolong('2027-01-01', shape=flat),
+        read_one(101, expiredate='2026-12-01'),  # not shown yet: the answer proves nothing, so the account is read again
+        read_one(101, expiredate='2027-01-01'),
+        read_one(101, expiredate='2027-01-01'),
+        prolong('2027-02-01', shape=flat),
+        read_one(101, expiredate='2027-01-01'),
+    ])
+    confirmed = run(dict(AUTH, id=101, force=True))
+    never_shown = run(dict(AUTH, id=101, force=True, confirm_timeout=0), fails=True)
+    run.transport.assert_done()
+    assert confirmed['expiredate'] == '2027-01-01' and confirmed['periods'] == 1
+    assert 'does not acknowledge the write' in never_shown['msg']
+    assert never_shown['calls_sent'][0]['outcome'] == 'unknown' and never_shown['changed'] is True
+
+
+def test_a_renewal_the_license_does_not_show_fails_with_changed(monkeypatch):
+    run = run_of(monkeypatch, [
+        read_one(101, expiredate='2027-01-01'),
+        prolong('2027-02-01'),
+        read_one(101, expiredate='2027-01-15'),
+    ])
+    disagreed = run(dict(AUTH, id=101, force=True, wait=False), fails=True)
+    run.transport.assert_done()
     # Issue 8: a renewal the license read back does not show is a failure (it was a warning), with changed: true.
     assert "expiredate is '2027-01-15', expected '2027-02-01'" in disagreed['msg']
     assert (disagreed['changed'], disagreed['periods']) == (True, 1)

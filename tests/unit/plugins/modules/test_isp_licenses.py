@@ -151,7 +151,7 @@ def test_a_failure_that_is_not_a_refusal_stops_the_run(monkeypatch, steps, words
     """The server does not answer as expected: the licenses after it are not tried (and say so)."""
     run = run_of(monkeypatch, [list_page(*ROWS)] + steps)
     licenses = [vm('web-1', state='suspended'), vm('web-2', state='suspended')]
-    result = run(dict(AUTH, licenses=licenses, confirm_timeout=0), fails=True)
+    result = run(dict(AUTH, licenses=licenses, confirm_timeout=0, wait=False), fails=True)
     run.transport.assert_done()  # nothing is sent for web-2
     assert outcomes(result) == [('web-1', 'failed'), ('web-2', 'not tried')]
     assert words in result['msg']
