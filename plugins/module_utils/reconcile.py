@@ -26,7 +26,9 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.license impo
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
     check_addon_counts, plan_change, plan_order, resolve_addons,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import ConfirmedByRead, Plan, apply_plan, verify_applied
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
+    ConfirmedByRead, Plan, VerificationError, apply_plan, verify_applied,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal, suspension
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import Waits
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
@@ -286,7 +288,18 @@ class Applier:
 
         planned.answers = apply_plan(self.client, planned.plan, reread, self.confirm_timeout, self.waits)
         planned.after = planned.plan.last_read
-        verify_applied(planned.plan, current, planned.after)
+        self._verify(planned.plan, current, planned.after)
+
+    def _verify(self, plan, before, after):
+        try:
+            verify_applied(plan, before, after)
+        except VerificationError as exc:
+            if not self.waits.wait:
+                raise
+            raise VerificationError(
+                '%s It was read back for up to wait_timeout=%ss, and it showed no change in progress. The server may '
+                'still apply the change later: check the license (isp_license_info) until it shows the change before '
+                'rerunning, or a rerun may make the call again' % (exc, self.waits.wait_timeout)) from None
 
     def _the_one_ordered(self, wanted):
         """After a lost order answer: the one live license with the comment (None: none yet); two fail loudly, and so
@@ -363,7 +376,7 @@ class Applier:
 
         apply_plan(self.client, planned.plan, reread, self.confirm_timeout, self.waits, calls=renewal.calls)
         planned.after = planned.plan.last_read
-        verify_applied(renewal, lic, planned.after)
+        self._verify(renewal, lic, planned.after)
 
 
 def _settled_active(lic):
@@ -398,9 +411,10 @@ def _note_order(planned, answer):
         planned.confirmed = answer.license  # the answer was lost; the confirming read found it
         planned.spent['license_id'] = answer.license['id']
         return
-    for key, path in (('order_id', 'billorder.id'), ('license_id', 'id')):
+    # A paid order answers <billorder.id>; one left in the cart answers <billorder> (and an <ok> with a text).
+    for key, path in (('order_id', 'billorder.id'), ('order_id', 'billorder'), ('license_id', 'id')):
         value = parse_int(text_of(answer, path))
-        if value is not None:
+        if value is not None and key not in planned.spent:
             planned.spent[key] = value
 
 

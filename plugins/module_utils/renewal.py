@@ -94,6 +94,9 @@ def check_renewable(lic):
         raise InvalidOptionError(
             'license %s is a trial license: BILLmanager does not prolong trials. Order a paid license with '
             'ispsystem.billmanager.isp_license (period 1 or 12) before the trial ends' % lic['id'])
+    if not lic['expiredate'] and lic.get('expiry_seen'):
+        raise InvalidOptionError('license %s shows an expiry that is not a date (%r): its expiry is unknown, so it is not '
+                                 'renewed on a guess' % (lic['id'], lic['expiry_seen']))
     if not lic['expiredate']:
         raise InvalidOptionError('license %s has no expiry date yet (status %s); rerun when it is active'
                                  % (lic['id'], lic['status']))

@@ -13,7 +13,7 @@ import pytest
 from ansible_collections.ispsystem.billmanager.plugins.module_utils import license as model
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import (
-    comment_problem, license_from_row, parse_autoprolong, parse_date, parse_money, parse_period, parse_pricelist,
+    comment_alteration, comment_problem, license_from_row, parse_autoprolong, parse_date, parse_money, parse_period, parse_pricelist,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import parse_answer
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import doc, elem, list_doc
@@ -364,3 +364,64 @@ def test_comments_and_processing_instructions_in_a_row_are_skipped():
     item = license_from_row(root.find('elem'), TODAY)
     assert item['id'] == 5
     assert item['status'] == 'active'
+
+
+# -- issue 14: what a row says about the server's own time ------------------------------------------------------------
+
+def _row(inner):
+    return parse_answer(doc('<elem><id>7</id><pricelist>55163</pricelist>%s</elem>' % inner), 'platform').find('elem')
+
+
+@pytest.mark.parametrize('inner, in_progress, status', [
+    ('<status>2</status>', None, 'active'),
+    ('<status>5</status>', 'processing', 'processing'),
+    ('<item_status orig="5_prolong">In progress</item_status>', 'prolong', 'processing'),
+    ('<item_status orig="5_close">In progress</item_status>', 'close', 'processing'),
+    ('<status>2</status><special_status>1</special_status>', 'status_change', 'active'),
+    ('<status>2</status><special_status>0</special_status>', None, 'active'),
+    ('<status>3</status><special_status>2</special_status>', None, 'suspended'),
+    ('<item_status orig="5_2_1">In progress</item_status>', 'processing', 'processing'),
+], ids=['active', 'status-5', 'orig-5_prolong', 'orig-5_close', 'special-1', 'special-0', 'special-2', 'orig-numeric'])
+def test_a_change_in_progress_is_read_from_status_orig_and_special_status(inner, in_progress, status):
+    lic = license_from_row(_row(inner), TODAY)
+    assert (lic['in_progress'], lic['status']) == (in_progress, status)
+
+
+@pytest.mark.parametrize('orig, reason', [
+    ('3_autosuspend', 'autosuspend'), ('3_employeesuspend', 'employeesuspend'), ('3_abusesuspend', 'abusesuspend'),
+    ('3', None), ('3_3_0', None), ('2_autosuspend', None),
+])
+def test_the_suspension_reason_comes_from_orig_only(orig, reason):
+    status = 2 if orig.startswith('2') else 3
+    lic = license_from_row(_row('<item_status orig="%s">x</item_status>' % orig), TODAY)
+    assert lic['status_code'] == status and lic['suspend_reason'] == reason
+
+
+@pytest.mark.parametrize('inner, expiredate, seen', [
+    ('<expiredate>2026-12-01</expiredate>', '2026-12-01', None),
+    ('<expiredate>Daily charge</expiredate><real_expiredate>2027-01-05</real_expiredate>', '2027-01-05', None),
+    ('<expiredate>2026-12-01</expiredate><real_expiredate>2027-01-05</real_expiredate>', '2027-01-05', None),
+    ('<expiredate>Ежедневное списание</expiredate>', None, 'Ежедневное списание'),
+    ('<expiredate/>', None, None),
+    ('<expiredate>0000-00-00</expiredate>', None, None),
+], ids=['date', 'real-over-text', 'real-wins', 'text-only', 'empty', 'zero'])
+def test_real_expiredate_wins_and_a_text_expiry_is_unknown(inner, expiredate, seen):
+    lic = license_from_row(_row('<status>2</status>' + inner), TODAY)
+    assert lic['expiredate'] == expiredate
+    assert lic.get('expiry_seen') == seen
+
+
+@pytest.mark.parametrize('stored, wanted, near', [
+    ('web-1', 'web-10', False),
+    ('web-10', 'web-1', False),
+    ('WEB-1', 'web-1', True),
+    ('web  1', 'web 1', True),
+    ('a&amp;b', 'a&b', True),
+    ('x' * 32, 'x' * 40, True),
+    ('x' * 31, 'x' * 40, False),
+    ('x' * 64, 'x' * 100, True),
+    ('a&amp;' + 'b' * 27, 'a&' + 'b' * 40, True),  # escaped, then cut at 32
+    ('web-1', 'web-1', False),
+])
+def test_a_near_match_is_never_a_bare_prefix(stored, wanted, near):
+    assert (comment_alteration(stored, wanted) is not None) is near

@@ -20,6 +20,8 @@ import contextlib
 import datetime
 import json
 
+from xml.sax.saxutils import quoteattr
+
 import pytest
 
 from ansible.module_utils import basic
@@ -142,19 +144,31 @@ def license_fields(license_id, status=2, expiredate='2026-12-01', comment='', pr
                 autoprolong=autoprolong, status=status, comment=comment or None, cost='25.00 EUR')
 
 
-def license_doc(license_id, addons=None, **fields):
-    """The answer of ``platform.edit`` without ``sok``: the license's fields and its addons."""
-    inner = cells(elid=license_id, **license_fields(license_id, **fields))
+def license_doc(license_id, addons=None, orig=None, extra='', **fields):
+    """The answer of ``platform.edit`` without ``sok``: the license's fields and its addons.
+
+    ``orig``: an ``item_status`` with this ``orig`` attribute is added ("5_prolong"); ``extra``: raw XML appended
+    (``<special_status>1</special_status>``, ``<real_expiredate>...``).
+    """
+    inner = cells(elid=license_id, **license_fields(license_id, **fields)) + _item_status(orig, fields.get('status', 2))
     inner += cells(**dict(('addon_%s' % addon_id, count) for addon_id, count in sorted((addons or {}).items())))
-    return doc(inner + cells(lickey='LICKEY-%s' % license_id), func='platform.edit')
+    return doc(inner + extra + cells(lickey='LICKEY-%s' % license_id), func='platform.edit')
 
 
-def license_row(license_id, **fields):
-    """One list row as the emulator writes it: the tariff by name, a status text twin, no addons."""
+def _item_status(orig, status):
+    if orig is None:
+        return ''
+    return '<item_status orig=%s>%s</item_status>' % (quoteattr(orig), STATUS_TEXT.get(status, 'Processing'))
+
+
+def license_row(license_id, orig=None, extra='', **fields):
+    """One list row as the emulator writes it: the tariff by name, a status text twin (with ``orig``: that
+    attribute on it), no addons; ``extra``: raw XML appended to the row."""
     values = license_fields(license_id, **fields)
     values['pricelist'] = PRODUCT_NAMES.get(values['pricelist'], values['pricelist'])
-    values['item_status'] = STATUS_TEXT[values['status']]
-    return elem(**values)
+    if orig is None:
+        values['item_status'] = STATUS_TEXT[values['status']]
+    return '<elem>%s%s%s</elem>' % (cells(**values), _item_status(orig, values['status']), extra)
 
 
 def read_one(license_id, headers=None, **fields):
