@@ -63,10 +63,14 @@ def commit(state, lic, view, func, now):
         change.apply_to(lic)
 
 
+def _with_pending(state):
+    return [lic for lic in state.licenses.values() if lic.pending]
+
+
 def apply_due(state, now):
     """Apply the pending changes that are due, oldest first; return True when one was applied."""
     applied = False
-    for lic in state.licenses.values():
+    for lic in _with_pending(state):
         while lic.pending and lic.pending[0].is_due(now):
             lic.pending.pop(0).apply_to(lic)
             applied = True
@@ -75,7 +79,7 @@ def apply_due(state, now):
 
 def count_request(state):
     """One more API request has started: count it for the changes that wait for a number of requests."""
-    for lic in state.licenses.values():
+    for lic in _with_pending(state):
         for change in lic.pending:
             if change.requests_left:
                 change.requests_left -= 1
