@@ -55,12 +55,11 @@ def commit(state, lic, view, func, now):
     """Apply to lic the fields that the write changed on its projection (view), or queue them after its pending ones."""
     before = effect_fields(projected(lic))
     changes = dict((name, value) for name, value in effect_fields(view).items() if before[name] != value)
-    delayed = func in state.config["processing_delay"] or func in state.config["processing_delay_requests"]
     change = _new_change(state.config, func, changes, now)
-    if delayed or lic.pending:
-        lic.pending.append(change)
-    else:
+    if change.is_due(now) and not lic.pending:
         change.apply_to(lic)
+    else:
+        lic.pending.append(change)
 
 
 def _with_pending(state):
