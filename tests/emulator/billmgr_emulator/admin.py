@@ -60,6 +60,12 @@ def _config(emulator, payload):
     return {"config": emulator.configure(**payload)}
 
 
+def _suspend(emulator, payload):
+    if "license" not in payload:
+        raise ValueError('send {"license": ID, "reason": "employee" or "abuse"}')
+    return {"license": emulator.suspend_by_provider(payload["license"], payload.get("reason", "abuse"))}
+
+
 ROUTES = {
     ("GET", "state"): _state,
     ("GET", "log"): _log,
@@ -72,6 +78,7 @@ ROUTES = {
     ("POST", "reset"): _reset,
     ("GET", "config"): _config,
     ("POST", "config"): _config,
+    ("POST", "suspend"): _suspend,
 }
 
 

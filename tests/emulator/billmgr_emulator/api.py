@@ -11,12 +11,13 @@ import hmac
 import ipaddress
 import secrets
 
-from . import operations
+from . import operations, processing
+from .cells import add_license_fields
 from .dates import format_date
 from .lifecycle import tick_processing
 from .model import Session
 from .products import CURRENCY, PRODUCTS, PROLONG_PERIODS, format_money
-from .texts import answer_lang, status_text
+from .texts import answer_lang
 from .wire import ApiError, add, bad_value, error_doc, missed, new_doc, to_bytes
 
 PROCESSING_MODULE = "ISPsystem licenses"
@@ -35,11 +36,12 @@ def redact(params):
 
 
 class Outcome:
-    def __init__(self, root, user=None, changed=False):
+    def __init__(self, root, user=None, changed=False, http_status=200):
         self.body = to_bytes(root)
         self.rows = len(root.findall("elem"))
         self.user = user
         self.changed = changed
+        self.http_status = http_status
 
 
 class Request:
@@ -70,6 +72,13 @@ def _check_password(state, name, password):
     return name
 
 
+def _whitelist_refusal(config, client):
+    """The error for authinfo from an address outside config authinfo_whitelist, in config whitelist_error's form."""
+    if config["whitelist_error"] == "badip":
+        return ApiError("auth", "badip", "Access from this IP denied", value=client, http_status=403)
+    return ApiError("auth", "ip", "Authorization by authinfo is not allowed from the address %s" % client, value=client)
+
+
 def _allowed(whitelist, client):
     """config authinfo_whitelist: null = any address, else a list of addresses and networks."""
     if whitelist is None:
@@ -82,7 +91,7 @@ def authenticate(state, params, now, client):
     """Return the user name from authinfo=user:password or auth=SESSION."""
     if params.get("authinfo"):
         if not _allowed(state.config.get("authinfo_whitelist"), client):
-            raise ApiError("auth", "ip", "Authorization by authinfo is not allowed from the address %s" % client, value=client)
+            raise _whitelist_refusal(state.config, client)
         name, _sep, password = params["authinfo"].partition(":")
         return _check_password(state, name, password)
     session_id = params.get("auth")
@@ -104,36 +113,11 @@ def login(state, params, now, root):
     return name
 
 
-def _add_license_fields(req, root, lic, in_row):
-    add(root, "period", lic.period)
-    add(root, "createdate", format_date(lic.createdate))
-    add(root, "expiredate", format_date(lic.expiredate))
-    if lic.autoprolong:
-        add(root, "autoprolong", lic.autoprolong)
-    _add_status(req, root, lic, in_row)
-
-
-def _add_status(req, parent, lic, in_row):
-    """The status in config status_form: code (status [+ item_status text in rows]), item_status_code, orig, text."""
-    form = req.config.get("status_form", "code")
-    text = status_text(lic.status, req.lang)
-    if form == "code":
-        add(parent, "status", lic.status)
-        if in_row:
-            add(parent, "item_status", text)
-    elif form == "item_status_code":
-        add(parent, "item_status", lic.status)
-    elif form == "orig":
-        add(parent, "item_status", text, orig="%d_%d_%d" % (lic.status, lic.status, 0))
-    else:
-        add(parent, "item_status", text)
-
-
 def _add_row(req, lic):
     row = add(req.root, "elem")
     add(row, "id", lic.id)
     add(row, "pricelist", lic.product.name)
-    _add_license_fields(req, row, lic, True)
+    add_license_fields(row, lic, req.config, req.lang, True)
     if lic.comment and req.config.get("list_comment", True):
         add(row, "comment", lic.comment)
     add(row, "cost", "%s %s" % (format_money(lic.cost), CURRENCY))
@@ -156,8 +140,28 @@ def _positive_int(params, name, default=None):
     return value
 
 
+def _matches(lic, list_filter):
+    """config list_filter: comment is a substring of the stored comment; other fields are equal."""
+    return all(value in lic.comment if field == "comment" else getattr(lic, field) == value
+               for field, value in list_filter.items())
+
+
+def _filter_text(list_filter):
+    return "; ".join("%s: %s" % (field, list_filter[field]) for field in sorted(list_filter))
+
+
+def _add_filter(req):
+    """<p_filter>: what the saved filter keeps (config list_filter); empty with no filter (list_filter_element empty)."""
+    list_filter = req.config["list_filter"]
+    if list_filter:
+        add(req.root, "p_filter", _filter_text(list_filter))
+    elif req.config["list_filter_element"] == "empty":
+        add(req.root, "p_filter")
+
+
 def handle_list(req):
-    rows = req.state.user_licenses(req.user)
+    list_filter = req.config["list_filter"] or {}
+    rows = [lic for lic in req.state.user_licenses(req.user) if _matches(lic, list_filter)]
     shown = rows
     page_size = _positive_int(req.params, "p_cnt")
     page_max = req.config.get("list_page_max")
@@ -172,6 +176,7 @@ def handle_list(req):
         shown = rows[(page - 1) * page_size:page * page_size]
     if req.config.get("list_totals", True):
         add(req.root, "p_elems", len(rows))
+    _add_filter(req)
     for lic in shown:
         _add_row(req, lic)
     return False
@@ -182,7 +187,7 @@ def _read_one(req):
     add(req.root, "elid", lic.id)
     add(req.root, "id", lic.id)
     add(req.root, "pricelist", lic.pricelist)
-    _add_license_fields(req, req.root, lic, False)
+    add_license_fields(req.root, lic, req.config, req.lang, False)
     add(req.root, "comment", lic.comment or None)
     add(req.root, "cost", "%s %s" % (format_money(lic.cost), CURRENCY))
     for addon_id in sorted(lic.addons):
@@ -194,9 +199,13 @@ def _read_one(req):
 def handle_edit(req):
     if not req.params.get("sok"):
         return _read_one(req)
-    operations.edit(req.state, req.user, req.params)
+    _write(req, operations.edit)
     add(req.root, "ok")
     return True
+
+
+def _write(req, operation):
+    return operations.run_write(req.state, req.user, req.params, req.now, operation)
 
 
 def _add_slist(root, name, options):
@@ -212,6 +221,10 @@ def handle_order(req):
         _add_slist(req.root, "period", [(1, "1 month"), (12, "1 year"), (-100, "Trial")])
         return False
     lic, order = operations.place_order(req.state, req.user, req.params, req.now)
+    if lic is None and req.config["cart_answer"] == "billorder":
+        add(req.root, "ok", "func=order")
+        add(req.root, "billorder", order["id"])
+        return True
     add(req.root, "ok")
     if lic is not None:
         add(req.root, "id", lic.id)
@@ -226,10 +239,12 @@ def handle_prolong(req):
         add(req.root, "expiredate", format_date(lic.expiredate))
         _add_slist(req.root, "period", [(period, "%s month(s)" % period) for period in PROLONG_PERIODS])
         return False
-    new_expiry = operations.prolong(req.state, req.user, req.params)
-    parent = req.root
-    if req.state.config.get("prolong_answer", "nested") != "flat":
-        parent = add(req.root, "doc")
+    new_expiry = _write(req, operations.prolong)
+    answer = req.config["prolong_answer"]
+    if answer == "ok":
+        add(req.root, "ok")
+        return True
+    parent = add(req.root, "doc") if answer == "nested" else req.root
     add(parent, "newexpiredate", format_date(new_expiry))
     return True
 
@@ -242,7 +257,7 @@ def show_elid(req):
 
 def _simple(operation):
     def handler(req):
-        operation(req.state, req.user, req.params)
+        _write(req, operation)
         add(req.root, "ok")
         return True
     return handler
@@ -259,6 +274,15 @@ HANDLERS = {
 }
 
 
+def start_request(state, now):
+    """Before every request: due new orders and pending changes take effect, and the request is counted.
+    Returns True when a pending change was applied (the state changed)."""
+    tick_processing(state, now)
+    applied = processing.apply_due(state, now)
+    processing.count_request(state)
+    return applied
+
+
 def execute(state, params, now, client="127.0.0.1", form_only=False):
     """Run one API request against state (lock held). Never raises ApiError: errors become error documents.
 
@@ -272,19 +296,20 @@ def execute(state, params, now, client="127.0.0.1", form_only=False):
     if form_only:
         params = dict((key, value) for key, value in params.items() if key != "sok")
         handler = show_elid if func in WRITE_FUNCS else handler
+    applied = start_request(state, now)
     try:
-        tick_processing(state, now)
         if params.get("out", "xml") != "xml":
             raise bad_value("out", params.get("out"), "This emulator only speaks out=xml")
         if not func:
             raise missed("func")
         if func == "auth":
             user = login(state, params, now, root)
-            return Outcome(root, user)
+            return Outcome(root, user, applied)
         user = authenticate(state, params, now, client)
         if handler is None:
             raise ApiError("unknown", func, "Unknown function '%s'" % func)
         changed = handler(Request(state, user, params, now, root))
-        return Outcome(root, user, changed)
+        return Outcome(root, user, changed or applied)
     except ApiError as err:
-        return Outcome(error_doc(func, err, lang), user, False)
+        http_status = err.http_status or state.config["error_http_status"]
+        return Outcome(error_doc(func, err, lang), user, applied, http_status)

@@ -7,56 +7,22 @@ from __future__ import annotations
 # The Emulator: owns the state, the lock, the request log and the HTTP server thread.
 
 import copy
-import ipaddress
 import os
 import shutil
 import tempfile
 import threading
+import time
 import weakref
 
+from .config import check_config
 from .dates import add_days, format_date, parse_date
 from .faults import FaultRule
 from .lifecycle import move_clock
-from .model import DEFAULT_CONFIG, State, load_seed, save_state
+from .model import State, load_seed, save_state
+from .operations import suspend_by_provider
+from .processing import apply_due
 from .products import money
 from .server import ADMIN_PREFIX, API_PATH, EmulatorHTTPServer
-from .texts import LANGUAGES
-from .wire import NOT_FOUND_ERRORS
-
-
-def _is_bool(value):
-    return isinstance(value, bool)
-
-
-def _addresses(value):
-    """null, or a list of IP addresses / networks (ValueError on a bad one)."""
-    return value is None or (isinstance(value, list) and all(ipaddress.ip_network(item, strict=False) for item in value))
-
-
-CONFIG_CHECKS = {
-    "order_processing_seconds": lambda value: float(value) >= 0,
-    "list_addons": _is_bool,
-    "prolong_answer": lambda value: value in ("flat", "nested"),
-    "session_ttl": lambda value: float(value) > 0,
-    "list_page_max": lambda value: value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0),
-    "list_totals": _is_bool,
-    "list_ignores_p_num": _is_bool,
-    "list_comment": _is_bool,
-    "status_form": lambda value: value in ("code", "item_status_code", "orig", "text"),
-    "account_lang": lambda value: value in LANGUAGES,
-    "not_found_error": lambda value: value in NOT_FOUND_ERRORS,
-    "authinfo_whitelist": _addresses,
-}
-
-
-def check_config(settings):
-    """Raise ValueError unless every key of settings is a known config key with a good value."""
-    for key, value in settings.items():
-        check = CONFIG_CHECKS.get(key)
-        if check is None:
-            raise ValueError("unknown config key %r (known: %s)" % (key, ", ".join(sorted(DEFAULT_CONFIG))))
-        if not check(value):
-            raise ValueError("bad value for config %s: %r" % (key, value))
 
 
 class Emulator:
@@ -69,7 +35,6 @@ class Emulator:
         initial = self.seed
         if self.state_file and os.path.exists(self.state_file):
             initial = load_seed(self.state_file)
-        check_config(initial.get("config") or {})
         self.state = State.from_seed(initial)
         self.log = []
         self.host = host
@@ -173,7 +138,9 @@ class Emulator:
             del self.log[:]
 
     def snapshot(self):
+        """The admin view of the state (pending changes that are due are applied first)."""
         with self.lock:
+            apply_due(self.state, time.time())
             return self.state.snapshot()
 
     def reset(self):
@@ -199,12 +166,14 @@ class Emulator:
 
     def advance_days(self, days):
         with self.lock:
+            apply_due(self.state, time.time())
             events = move_clock(self.state, add_days(self.state.today, int(days)))
             self.save_state()
             return events
 
     def set_today(self, day):
         with self.lock:
+            apply_due(self.state, time.time())
             events = move_clock(self.state, parse_date(day))
             self.save_state()
             return events
@@ -221,9 +190,16 @@ class Emulator:
             self.save_state()
 
     def configure(self, **settings):
-        """Change config keys (CONFIG_CHECKS; the README's config table); returns the config."""
+        """Change config keys (config.CONFIG_CHECKS; the README's config table); returns the config."""
         check_config(settings)
         with self.lock:
-            self.state.config.update(settings)
+            self.state.config.update(copy.deepcopy(settings))
             self.save_state()
-            return dict(self.state.config)
+            return copy.deepcopy(self.state.config)
+
+    def suspend_by_provider(self, license_id, reason="abuse"):
+        """Suspend a license as the provider does (reason "employee" or "abuse"): its owner cannot resume it."""
+        with self.lock:
+            lic = suspend_by_provider(self.state, license_id, reason)
+            self.save_state()
+            return lic.snapshot()

@@ -26,7 +26,7 @@ EXECUTING_KINDS = frozenset(("latency", "drop_after_commit", "timeout"))
 FORM_KINDS = frozenset(("unacknowledged",))
 
 MALFORMED_BODY = b"<doc><ok></doc"
-HTTP_ERROR_PAGE = (
+NGINX_PAGE = (
     "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n<center><h1>{status} {reason}</h1></center>\r\n"
     "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
 )
@@ -100,5 +100,6 @@ def take_fault(rules, func):
     return None
 
 
-def http_error_page(status, reason):
-    return HTTP_ERROR_PAGE.format(status=status, reason=reason).encode("utf-8")
+def nginx_page(status, reason):
+    """The page nginx sends with an error or a redirect status."""
+    return NGINX_PAGE.format(status=status, reason=reason).encode("utf-8")

@@ -41,6 +41,8 @@ def _auto_renew(state, lic, events):
 def _run_day(state, events):
     for key in sorted(state.licenses):
         lic = state.licenses[key]
+        if lic.expiredate is None:  # an unpaid cart item (config cart_item): nothing runs out
+            continue
         if lic.status in (ACTIVE, PROCESSING, ORDERED) and state.today >= lic.expiredate:
             if not _auto_renew(state, lic, events):
                 lic.status, lic.suspend_reason, lic.ready_at = SUSPENDED, "expired", None

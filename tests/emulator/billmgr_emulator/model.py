@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 
+from .config import check_config, default_config
 from .dates import format_date, parse_date, utc_today
 from .faults import FaultRule
 from .products import PRODUCTS, format_money, money, period_price
@@ -19,12 +20,9 @@ from .products import PRODUCTS, format_money, money, period_price
 ORDERED, ACTIVE, SUSPENDED, DELETED, PROCESSING = 1, 2, 3, 4, 5
 STATUS_NAMES = {ORDERED: "Ordered", ACTIVE: "Active", SUSPENDED: "Suspended", DELETED: "Deleted", PROCESSING: "Processing"}
 DEFAULT_SEED_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default_seed.json")
-DEFAULT_CONFIG = {
-    "order_processing_seconds": 0, "list_addons": False, "prolong_answer": "nested", "session_ttl": 3600,
-    # Server variants (README "Server variants"): the defaults keep the answers described in the README.
-    "list_page_max": None, "list_totals": True, "list_ignores_p_num": False, "list_comment": True, "status_form": "code",
-    "account_lang": "en", "not_found_error": "missed_elid", "authinfo_whitelist": None,
-}
+# Why a license is suspended: by its owner (platform.suspend), for non-payment (the lifecycle), or by the provider.
+SUSPEND_REASONS = ("user", "expired", "employee", "abuse")
+PROVIDER_REASONS = ("employee", "abuse")
 
 
 def parse_autoprolong(value):
@@ -68,10 +66,12 @@ class License:
         self.lickey = fields.get("lickey") or lickey_for(license_id)
         self.remoteid = fields.get("remoteid")
         self.order_id = fields.get("order_id")
-        # "user" (platform.suspend) or "expired" (the lifecycle); None unless status is SUSPENDED.
+        # One of SUSPEND_REASONS; None unless status is SUSPENDED.
         self.suspend_reason = fields.get("suspend_reason")
         # Epoch seconds at which a PROCESSING license becomes ACTIVE.
         self.ready_at = fields.get("ready_at")
+        # Delayed writes (config processing_delay*) whose effect is not applied yet, oldest first.
+        self.pending = fields.get("pending") or []
 
     @property
     def product(self):
@@ -89,6 +89,7 @@ class License:
             "autoprolong": None if self.autoprolong is None else str(self.autoprolong),
             "lickey": self.lickey, "remoteid": self.remoteid, "order_id": self.order_id,
             "suspend_reason": self.suspend_reason, "ready_at": self.ready_at,
+            "pending": [change.to_seed() for change in self.pending],
         }
 
     def snapshot(self):
@@ -97,11 +98,63 @@ class License:
         return data
 
 
+class PendingChange:
+    """The effect of a delayed write: the license fields it sets, applied once due (at a time, or after a number
+    of further API requests), and never before the changes queued before it."""
+
+    def __init__(self, func, changes, due=None, requests_left=None):
+        self.func = func
+        self.changes = changes
+        self.due = due
+        self.requests_left = requests_left
+
+    def is_due(self, now):
+        if self.requests_left is not None:
+            return self.requests_left <= 0
+        return now >= self.due
+
+    def apply_to(self, lic):
+        for name, value in self.changes.items():
+            setattr(lic, name, copy.copy(value))
+
+    def to_seed(self):
+        changes = dict((name, _field_to_seed(name, value)) for name, value in self.changes.items())
+        return {"func": self.func, "due": self.due, "requests_left": self.requests_left, "changes": changes}
+
+    @classmethod
+    def from_seed(cls, data):
+        changes = dict((name, _field_from_seed(name, value)) for name, value in data["changes"].items())
+        return cls(data["func"], changes, data.get("due"), data.get("requests_left"))
+
+
+def _field_to_seed(name, value):
+    if name == "expiredate":
+        return format_date(value)
+    if name == "addons":
+        return dict((str(k), v) for k, v in sorted(value.items()))
+    return value
+
+
+def _field_from_seed(name, value):
+    if name == "expiredate":
+        return parse_date(value) if value else None
+    if name == "addons":
+        return dict((int(k), int(v)) for k, v in value.items())
+    return value
+
+
 class Session:
     def __init__(self, session_id, user, last_used):
         self.id = session_id
         self.user = user
         self.last_used = last_used
+
+
+def _seed_expiry(item, status):
+    """The expiry date; only an ordered (unpaid, status 1) license may have none."""
+    if not item.get("expiredate") and status == ORDERED:
+        return None
+    return parse_date(item["expiredate"])
 
 
 def _license_from_seed(item, today):
@@ -114,14 +167,17 @@ def _license_from_seed(item, today):
             raise ValueError("license %s: addon %s does not belong to pricelist %s" % (item.get("id"), key, pricelist))
         addons[int(key)] = int(count)
     status = int(item.get("status", ACTIVE))
-    expiredate = parse_date(item["expiredate"])
+    expiredate = _seed_expiry(item, status)
     reason = item.get("suspend_reason")
     if status == SUSPENDED and not reason:
         reason = "expired" if expiredate <= today else "user"
+    if reason is not None and reason not in SUSPEND_REASONS:
+        raise ValueError("license %s: suspend_reason must be one of %s" % (item.get("id"), ", ".join(SUSPEND_REASONS)))
     fields = dict((key, value) for key, value in item.items() if key not in ("id", "user", "pricelist", "period"))
     fields.update({
         "addons": addons, "status": status, "createdate": parse_date(item.get("createdate") or today),
         "expiredate": expiredate, "autoprolong": parse_autoprolong(item.get("autoprolong")), "suspend_reason": reason,
+        "pending": [PendingChange.from_seed(change) for change in item.get("pending") or []],
     })
     return License(int(item["id"]), item["user"], pricelist, int(item.get("period", 1)), **fields)
 
@@ -137,7 +193,7 @@ class State:
         self.charges = []
         self.sessions = {}
         self.faults = []
-        self.config = dict(DEFAULT_CONFIG)
+        self.config = default_config()
         self.next_id = 1000
         self.next_order_id = 5000
 
@@ -154,7 +210,8 @@ class State:
             state.licenses[lic.id] = lic
         state.orders = copy.deepcopy(seed.get("orders", []))
         state.charges = copy.deepcopy(seed.get("charges", []))
-        state.config.update(seed.get("config", {}))
+        check_config(seed.get("config") or {})
+        state.config.update(copy.deepcopy(seed.get("config") or {}))
         state.faults = [FaultRule.from_dict(rule) for rule in seed.get("faults", [])]
         state.next_id = max([int(seed.get("next_id", 1000))] + [lic_id + 1 for lic_id in state.licenses])
         state.next_order_id = max([int(seed.get("next_order_id", 5000))] + [int(o["id"]) + 1 for o in state.orders])
@@ -166,7 +223,7 @@ class State:
             "users": [user.to_seed() for user in self.users.values()],
             "licenses": [self.licenses[key].to_seed() for key in sorted(self.licenses)],
             "orders": copy.deepcopy(self.orders), "charges": copy.deepcopy(self.charges),
-            "config": dict(self.config), "next_id": self.next_id, "next_order_id": self.next_order_id,
+            "config": copy.deepcopy(self.config), "next_id": self.next_id, "next_order_id": self.next_order_id,
         }
 
     def snapshot(self):
@@ -175,7 +232,7 @@ class State:
             "users": dict((user.name, {"balance": format_money(user.balance)}) for user in self.users.values()),
             "licenses": [self.licenses[key].snapshot() for key in sorted(self.licenses)],
             "orders": copy.deepcopy(self.orders), "charges": copy.deepcopy(self.charges),
-            "config": dict(self.config), "faults": [rule.to_dict() for rule in self.faults],
+            "config": copy.deepcopy(self.config), "faults": [rule.to_dict() for rule in self.faults],
             "next_id": self.next_id, "next_order_id": self.next_order_id,
         }
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 # License operations on the State: validation first, then money, then the change. Errors are ApiError.
 
+from . import processing
+from .comments import parse_comment
 from .dates import add_days, add_months, format_date
-from .model import ACTIVE, DELETED, PROCESSING, SUSPENDED, License, parse_autoprolong
+from .model import ACTIVE, DELETED, ORDERED, PROCESSING, PROVIDER_REASONS, SUSPENDED, License, parse_autoprolong
 from .products import (
     CURRENCY, ORDER_PERIODS, PRODUCTS, PROLONG_PERIODS, TRIAL_DAYS, TRIAL_PERIOD, format_money, period_factor, period_price, pro_rata,
 )
 from .wire import ApiError, bad_value, missed, not_found
-
-ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
 
 
 def ensure_funds(state, user_name, amount):
@@ -56,11 +56,26 @@ def find_license(state, user_name, params):
     return lic
 
 
-def writable_license(state, user_name, params):
+def run_write(state, user_name, params, now, operation):
+    """Run operation(state, license, params) on an elid's license and return its result.
+
+    The operation validates, charges and changes the license's projection (what it will be once its pending
+    changes are applied); the changes are then applied at once or queued (processing.commit)."""
     lic = find_license(state, user_name, params)
-    if lic.status == DELETED:
+    if state.config["refuse_in_flux"]:
+        processing.refuse_in_flux(lic)
+    view = processing.projected(lic)
+    if view.status == DELETED:
         raise bad_value("elid", lic.id, "License is deleted")
-    return lic
+    result = operation(state, view, params)
+    processing.commit(state, lic, view, params["func"], now)
+    return result
+
+
+def ensure_paid(lic):
+    """An ordered license that waits in the cart (config cart_item) has no expiry: it cannot be renewed or suspended."""
+    if lic.expiredate is None:
+        raise bad_value("elid", lic.id, "License %s is not paid yet" % lic.id)
 
 
 def parse_choice(params, name, choices, required=True, default=None):
@@ -101,18 +116,6 @@ def parse_addons(product, params, current):
     return addons
 
 
-def parse_comment(params, default=""):
-    """A comment as a web form stores it: CRLF -> LF, ASCII whitespace trimmed; a control character left is refused."""
-    if "comment" not in params:
-        return default
-    comment = params["comment"].replace("\r\n", "\n").strip(ASCII_WHITESPACE)
-    for char in comment:
-        if (char < " " and char != "\n") or char == "\x7f":
-            raise ApiError("value", "comment", "The comment contains the control character U+%04X" % ord(char),
-                           value="U+%04X" % ord(char))
-    return comment
-
-
 def parse_autoprolong_param(params, default=None):
     if "autoprolong" not in params:
         return default
@@ -122,7 +125,7 @@ def parse_autoprolong_param(params, default=None):
         raise bad_value("autoprolong", params["autoprolong"]) from exc
 
 
-def parse_order(params):
+def parse_order(params, config):
     button = params.get("clicked_button")
     if not button:
         raise missed("clicked_button")
@@ -137,8 +140,15 @@ def parse_order(params):
     return {
         "product": product, "period": period, "autoprolong": parse_autoprolong_param(params),
         "addons": parse_addons(product, params, product.default_addons()), "skipbasket": skipbasket == "on",
-        "comment": parse_comment(params), "remoteid": params.get("remoteid") or None,
+        "comment": parse_comment(params, config), "remoteid": params.get("remoteid") or None,
     }
+
+
+def order_autoprolong(wanted, config):
+    """config autoprolong_must_match: an autoprolong other than the period is stored off."""
+    if config["autoprolong_must_match"] and wanted["autoprolong"] != wanted["period"]:
+        return None
+    return wanted["autoprolong"]
 
 
 def trial_used(state, user_name, pricelist):
@@ -147,7 +157,8 @@ def trial_used(state, user_name, pricelist):
 
 def place_order(state, user_name, params, now):
     """platform.order.param with sok: returns (license or None, order dict)."""
-    wanted = parse_order(params)
+    wanted = parse_order(params, state.config)
+    wanted["autoprolong"] = order_autoprolong(wanted, state.config)
     product, period = wanted["product"], wanted["period"]
     if period == TRIAL_PERIOD and trial_used(state, user_name, product.id):
         raise ApiError("exists", "pricelist", "A trial of %s was already used by this account" % product.name, value=product.id)
@@ -162,6 +173,8 @@ def place_order(state, user_name, params, now):
     if not wanted["skipbasket"]:
         order["id"] = state.new_order_id()
         state.orders.append(order)
+        if state.config["cart_item"]:
+            order["license"] = _create_cart_item(state, user_name, wanted, order["id"]).id
         return None, order
     ensure_funds(state, user_name, cost)
     order["id"] = state.new_order_id()
@@ -189,16 +202,28 @@ def _create_license(state, user_name, wanted, order_id, now):
     return lic
 
 
-def prolong(state, user_name, params):
+def _create_cart_item(state, user_name, wanted, order_id):
+    """config cart_item: an order left in the cart is a license in status 1 (ordered): unpaid, no expiry."""
+    lic = License(
+        state.new_license_id(), user_name, wanted["product"].id, wanted["period"], comment=wanted["comment"],
+        addons=wanted["addons"], status=ORDERED, createdate=state.today, expiredate=None, autoprolong=wanted["autoprolong"],
+        remoteid=wanted["remoteid"], order_id=order_id,
+    )
+    state.licenses[lic.id] = lic
+    return lic
+
+
+def prolong(state, lic, params):
     """service.prolong with sok: returns the new expiry date."""
-    lic = writable_license(state, user_name, params)
+    ensure_paid(lic)
     if lic.period == TRIAL_PERIOD:
         raise bad_value("period", params.get("period"), "A trial license cannot be prolonged")
     period = parse_choice(params, "period", PROLONG_PERIODS)
-    charge(state, user_name, period_price(lic.product, lic.addons, period), "service.prolong", license_id=lic.id)
+    charge(state, lic.user, period_price(lic.product, lic.addons, period), "service.prolong", license_id=lic.id)
     if lic.status == SUSPENDED:
+        # Renewed from today; only a license suspended for non-payment becomes active again.
         lic.expiredate = add_months(state.today, period)
-        if lic.suspend_reason != "user":
+        if lic.suspend_reason == "expired":
             lic.status, lic.suspend_reason = ACTIVE, None
     else:
         lic.expiredate = add_months(lic.expiredate, period)
@@ -208,43 +233,61 @@ def prolong(state, user_name, params):
 def period_days(lic):
     if lic.period == TRIAL_PERIOD:
         return TRIAL_DAYS
+    if lic.expiredate is None:
+        return 0
     return (lic.expiredate - add_months(lic.expiredate, -lic.period)).days
 
 
-def edit(state, user_name, params):
+def remaining_days(lic, today):
+    """Days left of the paid period (0 for an unpaid license)."""
+    return 0 if lic.expiredate is None else (lic.expiredate - today).days
+
+
+def edit(state, lic, params):
     """platform.edit with sok: comment, addon_N (raising charges pro rata), autoprolong."""
-    lic = writable_license(state, user_name, params)
-    comment = parse_comment(params, lic.comment)
+    comment = parse_comment(params, state.config, lic.comment)
     addons = parse_addons(lic.product, params, lic.addons)
     autoprolong = parse_autoprolong_param(params, lic.autoprolong)
     full_price = sum(
         lic.product.addons[addon_id].unit_price * period_factor(lic.period) * (count - lic.addons.get(addon_id, 0))
         for addon_id, count in addons.items() if count > lic.addons.get(addon_id, 0)
     )
-    amount = pro_rata(full_price, (lic.expiredate - state.today).days, period_days(lic))
+    amount = pro_rata(full_price, remaining_days(lic, state.today), period_days(lic))
     if amount > 0:
-        charge(state, user_name, amount, "platform.edit", license_id=lic.id)
+        charge(state, lic.user, amount, "platform.edit", license_id=lic.id)
     lic.comment = comment
     lic.addons = addons
     lic.autoprolong = autoprolong
     return amount
 
 
-def suspend(state, user_name, params):
-    lic = writable_license(state, user_name, params)
+def suspend(state, lic, params):
+    ensure_paid(lic)
     if lic.status != SUSPENDED:
         lic.status, lic.suspend_reason, lic.ready_at = SUSPENDED, "user", None
 
 
-def resume(state, user_name, params):
-    lic = writable_license(state, user_name, params)
+def resume(state, lic, params):
+    ensure_paid(lic)
     if lic.status != SUSPENDED:
         return
+    if lic.suspend_reason in PROVIDER_REASONS:
+        raise ApiError("value", "status", "The service was suspended by the provider; contact support", value=lic.id)
     if lic.suspend_reason == "expired" or lic.expiredate <= state.today:
         raise bad_value("elid", lic.id, "License %s has expired; prolong it first" % lic.id)
     lic.status, lic.suspend_reason = ACTIVE, None
 
 
-def delete(state, user_name, params):
-    lic = writable_license(state, user_name, params)
+def delete(state, lic, params):
     lic.status, lic.suspend_reason, lic.ready_at = DELETED, None, None
+
+
+def suspend_by_provider(state, license_id, reason):
+    """The provider suspends a license (reason employee or abuse): its owner cannot resume it."""
+    if reason not in PROVIDER_REASONS:
+        raise ValueError("reason must be one of %s" % ", ".join(PROVIDER_REASONS))
+    lic = state.licenses[int(license_id)]
+    if lic.status == DELETED:
+        raise ValueError("license %s is deleted" % lic.id)
+    lic.status, lic.suspend_reason, lic.ready_at = SUSPENDED, reason, None
+    return lic

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import admin
 from .api import execute, is_write, redact
-from .faults import LOGIN_PAGE, MALFORMED_BODY, http_error_page, take_fault
+from .faults import LOGIN_PAGE, MALFORMED_BODY, nginx_page, take_fault
 from .wire import CONTENT_TYPE, add, new_doc, to_bytes
 
 API_PATH = "/manager/billmgr"
@@ -120,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
             self._admin(method, path[len(ADMIN_PREFIX):].strip("/"), body)
         else:
-            self._send(404, http_error_page(404, "Not Found"), HTML)
+            self._send(404, nginx_page(404, "Not Found"), HTML)
 
     def _read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -166,7 +166,11 @@ class Handler(BaseHTTPRequestHandler):
             "bytes": 0, "rows": 0,
         }
         with emulator.lock:
-            fault = take_fault(emulator.state.faults, func)
+            redirect = emulator.state.config["redirect"]
+            fault = None if redirect else take_fault(emulator.state.faults, func)
+        if redirect:
+            self._answer_redirect(redirect, entry)
+            return
         if fault is not None:
             entry["fault"] = fault.kind
             if fault.kind == "latency":
@@ -182,14 +186,22 @@ class Handler(BaseHTTPRequestHandler):
                 emulator.save_state()
             entry["user"] = outcome.user
             if not dropped:
-                entry.update({"status": 200, "bytes": len(outcome.body), "rows": outcome.rows})
+                entry.update({"status": outcome.http_status, "bytes": len(outcome.body), "rows": outcome.rows})
             emulator.record(entry)
         if dropped:
             self._drop(reset=False)
             return
         if fault is not None and fault.kind == "timeout":
             emulator.sleep(fault.options["seconds"])
-        self._send(200, outcome.body, CONTENT_TYPE)
+        self._send(outcome.http_status, outcome.body, CONTENT_TYPE)
+
+    def _answer_redirect(self, redirect, entry):
+        """config redirect: the request is not executed; the answer points elsewhere."""
+        status = redirect["status"]
+        body = nginx_page(status, _reason(status))
+        entry.update({"status": status, "bytes": len(body)})
+        self.server.emulator.record(entry)
+        self._send(status, body, HTML, (("Location", redirect["location"]),))
 
     def _answer_fault(self, fault, entry):
         """Answer for a fault that executes nothing."""
@@ -198,10 +210,10 @@ class Handler(BaseHTTPRequestHandler):
             status, body = None, b""
         elif fault.kind == "http_error":
             status = int(fault.options["status"])
-            body = http_error_page(status, _reason(status))
+            body = nginx_page(status, _reason(status))
         elif fault.kind == "rate_limit":
             status, headers = 429, (("Retry-After", str(fault.options["retry_after"])),)
-            body = http_error_page(429, _reason(429))
+            body = nginx_page(429, _reason(429))
         elif fault.kind == "malformed":
             body, content_type = MALFORMED_BODY, CONTENT_TYPE
         elif fault.kind == "truncated":

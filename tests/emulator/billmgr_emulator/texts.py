@@ -14,11 +14,16 @@ STATUS_TEXTS = {
     "en": STATUS_NAMES,
     "ru": {1: "Заказана", 2: "Активна", 3: "Остановлена", 4: "Удалена", 5: "Обрабатывается"},
 }
+# config expiry_form real/text: what <expiredate> holds instead of the date (daily billing).
+DAILY_CHARGE = {"en": "Daily charge", "ru": "Ежедневное списание"}
 # Formatted with the error's object, value and extra params (balance, cost).
 RU_ERRORS = {
     "Object not found": "Объект не найден",
     "License is deleted": "Лицензия удалена",
     "A trial license cannot be prolonged": "Пробную лицензию нельзя продлить",
+    "The service is being processed; try again later": "Услуга обрабатывается; повторите попытку позже",
+    "The service was suspended by the provider; contact support": "Услуга остановлена провайдером; обратитесь в поддержку",
+    "Access from this IP denied": "Доступ с этого IP-адреса запрещён",
     ("auth", "badpassword"): "Неверное имя пользователя или пароль",
     ("auth", "authinfo"): "Требуется авторизация: передайте authinfo=пользователь:пароль или auth=СЕССИЯ",
     ("auth", "session"): "Сессия истекла или неизвестна; войдите снова",

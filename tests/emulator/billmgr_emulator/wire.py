@@ -17,13 +17,15 @@ CONTENT_TYPE = "text/xml; charset=UTF-8"
 class ApiError(Exception):
     """An API error answered as <doc><error type object><param/>...<msg/></error></doc>."""
 
-    def __init__(self, error_type, obj, msg, value=None, extra=()):
+    def __init__(self, error_type, obj, msg, value=None, extra=(), http_status=None):
         super().__init__(msg)
         self.type = error_type
         self.object = obj
         self.msg = msg
         self.value = value
         self.extra = tuple(extra)
+        # The HTTP status this error is always sent with; None: config error_http_status.
+        self.http_status = http_status
 
 
 # config not_found_error -> (type, object) of the error for an unknown elid
