@@ -420,7 +420,8 @@ def test_real_expiredate_wins_and_a_text_expiry_is_unknown(inner, expiredate, se
     ('x' * 32, 'x' * 40, True),
     ('x' * 31, 'x' * 40, False),
     ('x' * 64, 'x' * 100, True),
-    ('a&amp;' + 'b' * 27, 'a&' + 'b' * 40, True),  # escaped, then cut at 32
+    ('a&amp;' + 'b' * 26, 'a&' + 'b' * 40, True),  # escaped, then cut at 32
+    ('a&amp;' + 'b' * 30, 'a&' + 'b' * 40, True),  # cut at 32, then escaped
     ('web-1', 'web-1', False),
 ])
 def test_a_near_match_is_never_a_bare_prefix(stored, wanted, near):
