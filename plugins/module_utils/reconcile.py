@@ -30,12 +30,14 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import 
     ConfirmedByRead, Plan, VerificationError, apply_plan, verify_applied,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal, suspension
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import Waits
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import Waits, describe_progress, in_flux
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
 ORDER = 'platform.order.param'
 STATES = ['present', 'active', 'suspended', 'absent']
 TRIAL_NOTE = 'a trial license is not renewed (BILLmanager does not prolong trials); order a paid one to keep it'
+PENDING_NOTE = ('license %s shows %s after the calls: the server took them and has not finished; with wait=false their '
+                'effect is not verified. A rerun waits for the change to settle before it decides anything')
 
 
 class Wanted:
@@ -156,6 +158,7 @@ class Planned:
         self.outcome = None  # None (not tried), 'ok', 'failed'
         self.error = None
         self.answers = []  # the answers of the calls applied
+        self.pending = False  # wait=false and the license shows the calls in progress: their effect is not verified
 
     @property
     def orders(self):
@@ -288,9 +291,15 @@ class Applier:
 
         planned.answers = apply_plan(self.client, planned.plan, reread, self.confirm_timeout, self.waits)
         planned.after = planned.plan.last_read
-        self._verify(planned.plan, current, planned.after)
+        self._verify(planned.plan, current, planned.after, planned)
 
-    def _verify(self, plan, before, after):
+    def _verify(self, plan, before, after, planned=None):
+        if not self.waits.wait and in_flux(after):
+            # wait=false: the server took the calls and shows them in progress; their effect cannot be read yet.
+            if planned is not None:
+                planned.pending = True
+                planned.notes.append(PENDING_NOTE % (after['id'], describe_progress(after)))
+            return
         try:
             verify_applied(plan, before, after)
         except VerificationError as exc:
@@ -376,7 +385,7 @@ class Applier:
 
         apply_plan(self.client, planned.plan, reread, self.confirm_timeout, self.waits, calls=renewal.calls)
         planned.after = planned.plan.last_read
-        self._verify(renewal, lic, planned.after)
+        self._verify(renewal, lic, planned.after, planned)
 
 
 def _settled_active(lic):

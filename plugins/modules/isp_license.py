@@ -289,6 +289,8 @@ def run(module, client, run_state):
     if planned.orders and params['skip_basket']:
         applier.check_orders([planned])
     applier.wait_active(planned)
+    for note in planned.notes:
+        module.warn(note)
     return result(module, planned, planned.after, **planned.spent)
 
 

@@ -241,7 +241,10 @@ def run(module, client, result):
     after = planned.predicted()
     if plan and not module.check_mode:
         applier.apply(planned)
-        check_answered_expiry(planned)
+        for note in planned.notes:
+            module.warn(note)
+        if not planned.pending:
+            check_answered_expiry(planned)
         after = planned.after
     result.update(license=after, expiredate=after['expiredate'])
     if module._diff:
