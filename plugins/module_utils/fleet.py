@@ -19,6 +19,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_read
     Account, IdentityError, NotUnderstoodError,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import WRITTEN
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import InProgressError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import get_license
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
     ORDER, Applier, check_distinct, check_near_matches, check_renames, check_wanted, plan_wanted,
@@ -83,8 +84,7 @@ class Fleet:
             except (IdentityError, NotUnderstoodError) as exc:
                 problems.append(_prefixed(wanted, exc))
         problems.extend(_same_license_twice(self.wanted, found))
-        found, unsettled = self.applier.waits.settled_all(found, lambda license_id: get_license(self.client, license_id))
-        problems.extend(_prefixed(self.wanted[index], exc) for index, exc in sorted(unsettled.items()))
+        found = self.applier.waits.settled_all(found, lambda license_id: get_license(self.client, license_id))
         self.found = found
         today = self.account.today()  # after the reads: the server's date, from their answers
         for index, wanted in enumerate(self.wanted):
@@ -92,10 +92,13 @@ class Fleet:
                 continue
             current = found[index]
             try:
-                self._planned_at[index] = plan_wanted(wanted, current, today)
-                self.planned.append(self._planned_at[index])
-            except InvalidOptionError as exc:
+                planned = plan_wanted(wanted, current, today)
+                self.applier.check_in_flux(planned)
+            except (InvalidOptionError, InProgressError) as exc:
                 problems.append(_prefixed(wanted, exc))
+                continue
+            self._planned_at[index] = planned
+            self.planned.append(planned)
         if problems:
             raise FleetPlanningError('%d of %d licenses cannot be planned; nothing was written: %s'
                                      % (len(problems), len(self.wanted), listed(problems)))

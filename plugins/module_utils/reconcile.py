@@ -36,6 +36,8 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer i
 ORDER = 'platform.order.param'
 STATES = ['present', 'active', 'suspended', 'absent']
 TRIAL_NOTE = 'a trial license is not renewed (BILLmanager does not prolong trials); order a paid one to keep it'
+IN_FLUX_NOTE = ('license %s shows %s: nothing is planned for it now; rerun once it settles to check it against what '
+                'is wanted')
 PENDING_NOTE = ('license %s shows %s after the calls: the server took them and has not finished; with wait=false their '
                 'effect is not verified. A rerun waits for the change to settle before it decides anything')
 
@@ -272,6 +274,12 @@ class Applier:
             return None
         return self.waits.settled(lic, lambda: get_license(self.client, lic['id']))
 
+    def check_in_flux(self, planned):
+        """Refuse a plan that would write to a license in progress; note one in progress that needs nothing."""
+        self.waits.refuse_in_flux(planned.current, planned.plan)
+        if in_flux(planned.current):
+            planned.notes.append(IN_FLUX_NOTE % (planned.current['id'], describe_progress(planned.current)))
+
     def apply(self, planned):
         """Apply one license's plan. An order's check (``check_orders``), the wait and the renewals of a new license
         (``apply_after_order``) come after."""
@@ -372,6 +380,7 @@ class Applier:
             return
         lic = self.settled(planned.after)
         renewal, _notes = _plan_renewal(planned.wanted, lic, self.account.today())
+        self.waits.refuse_in_flux(lic, renewal)
         if len(renewal) > len(planned_renewals):
             raise BillmgrError('the new license %s expires on %s and its renewal target now needs %d renewal(s), more than '
                                'the %d planned; none was bought: rerun to plan them again'

@@ -8,7 +8,8 @@ A renewal, suspend, resume or delete may pass through a processing sub-state (st
 ``special_status`` 1) before its effect shows. Two rules follow, both here:
 
 - a license that shows a change in progress is never written to: the run waits until it settles, then plans
-  (``Waits.settled``); when it does not settle within ``wait_timeout`` (or ``wait`` is false), nothing is written;
+  (``Waits.settled``); when it does not settle within ``wait_timeout`` (or ``wait`` is false) and its plan would
+  write to it, nothing is written (``Waits.refuse_in_flux``);
 - after each write, the license is read back until the write's effect shows and nothing is in progress
   (``Waits.effect``), so that a late effect is seen by the run that caused it, never by a rerun that would pay
   again.
@@ -73,21 +74,20 @@ class Waits:
             if done(found):
                 return found
 
-    def settled(self, lic, read, what='written to'):
-        """``lic`` once it shows no change in progress (read again while it does), or InProgressError."""
+    def settled(self, lic, read):
+        """``lic`` once it shows no change in progress (read again while it does, with ``wait``), else the last read.
+
+        Whether a license still in progress may be planned for is the caller's to decide (``refuse_in_flux``).
+        """
         if not in_flux(lic):
             return lic
-        found = self.poll(read, lambda current: not in_flux(current), first=lic)
-        if not in_flux(found):
-            return found
-        raise InProgressError(self._in_progress_message(found, what))
+        return self.poll(read, lambda current: not in_flux(current), first=lic)
 
     def settled_all(self, licenses, read):
-        """{key: license} once none shows a change in progress; the licenses in flux are read again, one deadline for
-        all. Returns (settled {key: license}, {key: InProgressError} for those that did not settle)."""
+        """{key: license} with each license in flux read again until it settles (one deadline for all, with ``wait``);
+        a license gone when read again stays as it was read (its plan is refused: it is still in progress)."""
         pending = dict((key, lic) for key, lic in licenses.items() if in_flux(lic))
         settled = dict(licenses)
-        problems = {}
         deadline = self.client.monotonic() + (self.wait_timeout if self.wait else 0)
         delay = FIRST_DELAY
         while pending and self.client.monotonic() < deadline:
@@ -95,24 +95,25 @@ class Waits:
             delay = min(delay * 2, LONGEST_DELAY)
             for key in list(pending):
                 found = read(pending[key]['id'])
-                if found is None:
-                    problems[key] = InProgressError('license %s showed %s and was gone when read again: rerun to decide '
-                                                    'on the account as it is now' % (pending.pop(key)['id'], describe_progress(settled[key])))
-                    continue
-                settled[key] = found
-                if not in_flux(found):
+                if found is not None:
+                    settled[key] = found
+                if found is None or not in_flux(found):
                     del pending[key]
-        problems.update((key, InProgressError(self._in_progress_message(settled[key]))) for key in pending)
-        return settled, problems
+        return settled
 
-    def _in_progress_message(self, lic, what='written to'):
+    def refuse_in_flux(self, lic, plan):
+        """InProgressError when ``plan`` would write to ``lic`` while it shows a change in progress."""
+        if plan and in_flux(lic):
+            raise InProgressError(self._in_progress_message(lic))
+
+    def _in_progress_message(self, lic):
         if self.wait:
             waited = 'it did not settle within wait_timeout=%ss' % self.wait_timeout
         else:
             waited = 'wait is false, so the run does not wait for it'
         return ('license %s shows %s: the server has not finished an earlier change, and a license in that state is '
-                'never %s (a renewal in progress would otherwise be bought again); %s, and nothing was written to it. '
-                'Rerun later, or raise wait_timeout' % (lic['id'], describe_progress(lic), what, waited))
+                'never written to (a renewal in progress would otherwise be bought again); %s, and nothing was written '
+                'to it. Rerun later, or raise wait_timeout' % (lic['id'], describe_progress(lic), waited))
 
     def effect(self, call, read, first=None):
         """After a write: the license once ``call``'s effect shows and nothing is in progress (or the last read).

@@ -279,11 +279,14 @@ def run(module, client, run_state):
     current = applier.settled(account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons)))
     planned = plan_wanted(wanted, current, account.today())
     run_state['planned'] = planned
+    applier.check_in_flux(planned)
     check_renames(account, [planned])
     check_near_matches(account, [planned])
     if planned.orders and not params['skip_basket']:
         module.warn(CART_WARNING)
     if not planned.plan or module.check_mode:
+        for note in planned.notes:
+            module.warn(note)
         return result(module, planned, planned.predicted())
     applier.apply(planned)
     if planned.orders and params['skip_basket']:

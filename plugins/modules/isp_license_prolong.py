@@ -236,16 +236,17 @@ def run(module, client, result):
     check_renewable(current)  # a trial or a deleted license fails here, as it does not in a fleet (a note there)
     planned = plan_wanted(wanted, current, account.today())
     result['planned'] = planned
+    applier.check_in_flux(planned)
     plan = planned.plan
     result.update(calls=plan.as_result(), periods=len(plan), changed=bool(plan), expiredate_before=current['expiredate'])
     after = planned.predicted()
     if plan and not module.check_mode:
         applier.apply(planned)
-        for note in planned.notes:
-            module.warn(note)
         if not planned.pending:
             check_answered_expiry(planned)
         after = planned.after
+    for note in planned.notes:
+        module.warn(note)
     result.update(license=after, expiredate=after['expiredate'])
     if module._diff:
         result['diff'] = {'before': current, 'after': after}

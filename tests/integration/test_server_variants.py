@@ -146,7 +146,8 @@ def test_first_contact_describes_what_the_server_does(emulator_factory, tmp_path
     assert result.rc == 0, result.describe()
     api = status_of(result, "first contact")[1]["api"]
     assert api["list"] == {"page_size_asked": 500, "page_size_served": 3, "total_rows": None, "rows_read": 7,
-                           "list_requests": 4}
+                           "list_requests": 4, "filter_element": False, "saved_filter": None}
+    assert (api["in_progress"], api["suspend_reasons"], api["redirected_to"]) == ({}, {}, None)
     assert api["rows"]["with_comment"] == 0
     assert api["rows"]["status_forms"] == {"orig": 7}
     assert api["server_date"] == TODAY

@@ -439,3 +439,13 @@ def test_a_fleet_license_that_stays_in_progress_stops_the_run_before_any_write(m
     assert 'licenses[0] (101): license 101 shows a change in progress (prolong' in result['msg']
     assert 'nothing was written' in result['msg']
     assert result['results'][0]['id'] == 101
+
+
+def test_a_license_in_progress_that_needs_nothing_is_not_a_failure_but_a_warning(monkeypatch):
+    """wait=false: nothing would be written, so nothing is refused; the warning says to check it once it settles."""
+    run = ModuleRun(monkeypatch, isp_license, [read_one(101, status=5, orig='5_open')])
+    result = run(dict(AUTH, id=101, wait=False))
+    run.transport.assert_done()
+    assert result['changed'] is False
+    assert result['warnings'] == ['license 101 shows a change in progress (open, status processing): nothing is planned '
+                                  'for it now; rerun once it settles to check it against what is wanted']
