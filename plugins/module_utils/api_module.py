@@ -12,9 +12,11 @@ import os
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient, DEFAULT_API_URL
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import check_lower_bounds
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_LENGTH_LIMITS
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import DEFAULT_CONFIRM_TIMEOUT, UNKNOWN
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.failures import Failure
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import DEFAULT_CONFIRM_TIMEOUT
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RequestsTransport,
@@ -50,12 +52,6 @@ def argument_spec(writes=False, **module_options):
     return spec
 
 
-# The lower bounds of integer options, which an argument spec cannot declare (the other option rules are declared
-# there: choices, required_one_of, mutually_exclusive).
-LOWER_BOUNDS = {'timeout': 1, 'confirm_timeout': 0, 'wait_timeout': 0, 'max_orders': 0, 'max_renewals': 0,
-                'min_days_left': 0, 'max_periods': 1}
-
-
 def check_requirements(module):
     """Fail with missing_required_lib when requests or lxml is not importable."""
     if not HAS_REQUESTS:
@@ -67,16 +63,15 @@ def check_requirements(module):
 def check_options(params):
     """Raise InvalidOptionError for an option the argument spec cannot check: a number below its lower bound, a
     ``ca_path`` that does not exist."""
-    for name, lowest in sorted(LOWER_BOUNDS.items()):
-        if params.get(name) is not None and params[name] < lowest:
-            raise InvalidOptionError('%s must be >= %d, got %s' % (name, lowest, params[name]))
+    check_lower_bounds(params, '', lambda message, name: InvalidOptionError(message, [name]))
     for limit in params.get('comment_length_limits') or []:
         if limit < 1:
-            raise InvalidOptionError('comment_length_limits: each limit must be >= 1, got %s' % limit)
+            raise InvalidOptionError('comment_length_limits: each limit must be >= 1, got %s' % limit,
+                                     ['comment_length_limits'])
     ca_path = params.get('ca_path')
     if ca_path and not os.path.exists(ca_path):
         raise InvalidOptionError('ca_path: %s does not exist; set it to a PEM file (or a directory) of the CA '
-                                 'certificates that signed the certificate of api_url' % ca_path)
+                                 'certificates that signed the certificate of api_url' % ca_path, ['ca_path'])
 
 
 def client_from_module(module, transport=None):
@@ -87,7 +82,7 @@ def client_from_module(module, transport=None):
     try:
         check_options(params)
     except InvalidOptionError as exc:
-        module.fail_json(msg='%s' % exc)
+        module.fail_json(msg='%s' % exc, failure=Failure(exc).as_dict(str))
     if transport is None:
         transport = RequestsTransport(validate_certs=params['validate_certs'], ca_path=params['ca_path'],
                                       use_proxy=params['use_proxy'])
@@ -96,11 +91,13 @@ def client_from_module(module, transport=None):
     return BillmgrClient(api_url, params['api_user'], params['api_password'], transport, timeout=params['timeout'])
 
 
-def fail_from_error(module, client, error, plan=None, **result):
-    """Fail the task with a secret-free message for a BillmgrError (or re-raise anything else).
+def fail_from_error(module, client, error, plan=None, failure_of=None, epilogue=None, **result):
+    """Fail the task with the failure of a BillmgrError (re-raise anything else), rendered once (see failures.py).
 
-    When ``plan`` sent writes, the failure says so: ``changed`` is true whenever a write may have happened,
-    ``calls_sent`` lists each sent call with what it came to, and the message says what to check before rerunning.
+    ``failure`` in the result holds it as data. When ``plan`` sent writes, ``calls_sent`` lists each sent call with what
+    it came to, ``calls_completed`` how many took effect, and ``changed`` is true whenever a write may have happened.
+    ``failure_of``: the Failure when the caller built it (a fleet: the failure of one license, whose calls are in its
+    result); ``epilogue``: a sentence to end the message with.
     """
     if not isinstance(error, BillmgrError):
         raise error
@@ -111,39 +108,17 @@ def fail_from_error(module, client, error, plan=None, **result):
             details[name] = value
     if details:
         result['api_error'] = details
-    msg = describe_error(client, error)
+    failure = failure_of or Failure(error, plan, spent=result)
     if plan is not None and plan.outcomes:
         result['calls_sent'] = plan.sent_report()
         result['calls_completed'] = plan.completed
         if plan.may_have_written:
             result['changed'] = True
-            msg = with_writes_note(msg, plan, result)
-    module.fail_json(msg=msg, **result)
+    result['failure'] = failure.as_dict(client.redact)
+    message = failure.render(client.redact)
+    module.fail_json(msg='%s %s' % (message, epilogue) if epilogue else message, **result)
 
 
 def describe_error(client, error):
     """The message of an error, withheld whole if it holds the password in any form."""
     return client.redact(error)
-
-
-def with_writes_note(msg, plan, result):
-    """``msg`` (a sentence) followed by ``writes_note``, which leaves out its advice when ``msg`` already gives it."""
-    msg = msg.rstrip()
-    if not msg.endswith(('.', ':', ';')):
-        msg += '.'
-    return '%s %s' % (msg, writes_note(plan, result, advise='before rerunning' not in msg))
-
-
-def writes_note(plan, result, advise=True):
-    """What a failed run sent before it failed, and (``advise``) what to check before rerunning."""
-    sent = ', '.join('%s (%s)' % (call['func'], 'outcome unknown' if call['outcome'] == UNKNOWN else call['outcome'])
-                     for call in plan.sent_report())
-    known = ', '.join('%s %s' % (name.replace('_', ' '), result[name]) for name in ('order_id', 'license_id')
-                      if result.get(name) is not None)
-    note = 'Sent before the failure: %s%s.' % (sent, '; %s' % known if known else '')
-    if any(call['outcome'] == UNKNOWN for call in plan.sent_report()):
-        note += ' A call whose outcome is unknown may still be completed by the server.'
-    if not advise:
-        return note
-    return note + (' Check the license in the account (isp_license_info) before rerunning; a rerun reads the state '
-                   'first and repeats only what it does not find done.')

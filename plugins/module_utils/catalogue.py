@@ -11,6 +11,7 @@ nothing else in the collection spells a pricelist, an addon id or a status name.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
 import re
 
 # product -> pricelist, display name, and the addons it sizes: alias -> addon id (None: the id is not published,
@@ -43,12 +44,39 @@ STATUS_TEXTS = {
     'processing': 5, 'inprogress': 5, 'обрабатывается': 5, 'вобработке': 5,
 }
 
+# Statuses in which a license is not active yet, but will be without anything being written (a wait waits for them).
+NOT_YET_ACTIVE = frozenset(['ordered', 'processing'])
+KNOWN_STATUSES = frozenset(STATUS_NAMES)
+
 # Order periods: option value -> the API's period code.
 PERIODS = {'1': 1, '12': 12, 'trial': -100}
 PERIOD_NAMES = dict((code, name) for name, code in PERIODS.items())
 PERIOD_CHOICES = ['1', '12', 'trial']
+DEFAULT_PERIOD = '1'
 RENEWAL_PERIODS = (1, 12)
+DEFAULT_RENEWAL_PERIOD = 1
 AUTOPROLONG_CHOICES = ['1', '12', 'off']
+DEFAULT_AUTOPROLONG = 'off'
+# How many renewal periods one run may buy for one license unless max_periods says otherwise.
+DEFAULT_MAX_PERIODS = 12
+
+# The lower bounds of integer options (the argument specs cannot declare them); a renewal target's keys are checked
+# with them too, wherever the target comes from (isp_license_prolong's options, isp_licenses' renew).
+LOWER_BOUNDS = {'timeout': 1, 'confirm_timeout': 0, 'wait_timeout': 0, 'max_orders': 0, 'max_renewals': 0,
+                'min_days_left': 0, 'max_periods': 1}
+
+
+def check_lower_bounds(values, prefix, make_error):
+    """Raise ``make_error(message, option name)`` for the first of ``values`` below its lower bound; ``prefix`` names
+    the option that holds them (``renew.``)."""
+    for name, lowest in sorted(LOWER_BOUNDS.items()):
+        if values.get(name) is not None and values[name] < lowest:
+            shown = '%s: %s' % (prefix.rstrip('.'), name) if prefix else name
+            raise make_error('%s must be >= %d, got %s' % (shown, lowest, values[name]), prefix + name)
+
+
+PRODUCT_REQUIRED = ('product (%s) or pricelist is required when the license is identified by comment'
+                    % ', '.join(PRODUCT_NAMES))
 
 
 def _letters(text):
@@ -56,6 +84,56 @@ def _letters(text):
 
 
 PRODUCT_DISPLAY_NAMES = dict((_letters(spec['name']), spec['pricelist']) for spec in PRODUCTS.values())
+
+
+# A form field of an addon: addon_55165.
+ADDON_FIELD = re.compile(r'^addon_(\d+)$')
+
+
+def addon_field(addon_id):
+    """The form field (and read-one cell) of an addon: ``addon_55165``."""
+    return 'addon_%s' % addon_id
+
+
+def addon_id_of_field(name):
+    """The addon id of a field named ``addon_N``, or None for any other field."""
+    match = ADDON_FIELD.match(name)
+    return int(match.group(1)) if match else None
+
+
+# What a write call does, by its function: the kind the plans, the fleet summary and the role's report speak of.
+CALL_KINDS = {
+    'platform.order.param': 'order',
+    'service.prolong': 'renewal',
+    'platform.edit': 'edit',
+    'platform.suspend': 'suspend',
+    'platform.resume': 'resume',
+    'platform.delete': 'delete',
+}
+FUNCS = dict((kind, func) for func, kind in CALL_KINDS.items())
+
+
+def kind_of(func):
+    """The kind of a write call's function (``order``, ``renewal`` ...), or the function itself when unknown."""
+    return CALL_KINDS.get(func, func)
+
+
+# Dates: the API and the options write them YYYY-MM-DD.
+DATE_FORMAT = '%Y-%m-%d'
+
+
+def parse_iso_date(text):
+    """The date of a YYYY-MM-DD text, or None when it is not one."""
+    try:
+        return datetime.datetime.strptime(text, DATE_FORMAT).date()
+    except (TypeError, ValueError):
+        return None
+
+
+def days_between(today, isodate):
+    """Days from ``today`` to a YYYY-MM-DD text (None when there is none)."""
+    day = parse_iso_date(isodate) if isodate else None
+    return None if day is None else (day - today).days
 
 
 def pricelist_of(product, pricelist=None):

@@ -16,13 +16,37 @@ import re
 
 
 class BillmgrError(Exception):
-    """Base of every error this collection raises about the API."""
+    """Base of every error this collection raises about the API.
+
+    Besides its message, an error carries as data what a failure report needs (see failures.py): ``options``, the
+    names of the options concerned (``comment``, ``renew.max_periods``); ``advice``, what to do before rerunning
+    when the error knows better than the generic advice; ``entry``, (index, name) of the wanted license of a fleet.
+    Nothing reads a message back to decide anything.
+    """
+
+    options = ()
+    advice = None
+    entry = None
+
+    def concerning(self, options=None, advice=None, entry=None):
+        """Attach the failure data (only what is given); returns the error, for ``raise error.concerning(...)``."""
+        if options:
+            self.options = tuple(options)
+        if advice:
+            self.advice = advice
+        if entry is not None:
+            self.entry = entry
+        return self
 
 
 class InvalidOptionError(BillmgrError, ValueError):
     """Options that describe an impossible or unsafe change; the message says which option and why.
 
     Raised before any request where the options alone tell, else after the reads and before any write."""
+
+    def __init__(self, message, options=(), advice=None):
+        super(InvalidOptionError, self).__init__(message)
+        self.concerning(options, advice)
 
 
 class TransportError(BillmgrError):

@@ -5,25 +5,31 @@
 """A fleet of wanted licenses (``isp_licenses``): one read, one plan, spend limits, apply in order, report.
 
 The per-license work is the one of ``isp_license`` (reconcile.py); this adds what only a fleet needs: one read
-of the account for everyone, every planning problem reported at once, the spend limits, going on after a license
-the API refused but stopping when the server misbehaves, and a result license by license with a summary.
+of the account for everyone, every problem reported at once, the spend limits, going on after a license the API
+refused but stopping when the server misbehaves, and a result license by license with a summary.
+
+An entry whose options are wrong (found before any request) fails alone: nothing is read or written for it, and the
+others go on. A problem found in the account (an id that does not exist, a license not understood or in progress, a
+near-match comment), and a plan beyond a spend limit, refuse the whole run before any write.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, AuthError, BillmgrError, InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
+    ApiError, AuthError, BillmgrError, InvalidOptionError,
+)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.failures import Failure
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_LENGTH_LIMITS
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
-    Account, IdentityError, NotUnderstoodError,
+    Account, IdentityError, NotUnderstoodError, get_license,
 )
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import edit_kinds
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import WRITTEN
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import InProgressError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import get_license
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
-    ORDER, Applier, check_distinct, check_near_matches, check_renames, check_wanted, plan_wanted,
+    Applier, check_distinct, check_near_matches, check_renames, check_wanted, plan_wanted,
 )
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import InProgressError
 
 # With at most this many wanted licenses, all given by id, each is read by id instead of reading the whole list.
 ID_READS_LIMIT = 20
@@ -31,18 +37,33 @@ ID_READS_LIMIT = 20
 SHOWN = 20
 SUMMARY_KEYS = ('licenses', 'changed', 'unchanged', 'failed', 'not_tried', 'orders', 'renewals', 'resizes_up',
                 'resizes_down', 'renames', 'suspensions', 'resumptions', 'deletions')
-CALL_COUNTERS = {ORDER: 'orders', 'service.prolong': 'renewals', 'platform.suspend': 'suspensions',
-                 'platform.resume': 'resumptions', 'platform.delete': 'deletions'}
+# The summary counter of each kind of call (edits count by what they change: see license_state.edit_kinds).
+KIND_COUNTERS = {'order': 'orders', 'renewal': 'renewals', 'suspend': 'suspensions', 'resume': 'resumptions',
+                 'delete': 'deletions', 'rename': 'renames', 'resize_up': 'resizes_up', 'resize_down': 'resizes_down'}
+OUTCOME_COUNTERS = {'changed': 'changed', 'unchanged': 'unchanged', 'failed': 'failed', 'not tried': 'not_tried'}
+# What stops planning the whole fleet (found in the account, after the reads).
+PLANNING_ERRORS = (InvalidOptionError, IdentityError, NotUnderstoodError, InProgressError)
 
 
 class FleetPlanningError(BillmgrError):
-    """The fleet could not be planned, or its plan breaks a spend limit; nothing was written."""
+    """The fleet could not be planned, or its plan breaks a spend limit; nothing was written.
+
+    ``problems``: the errors of the entries that could not be planned (each with its ``entry``)."""
+
+    def __init__(self, message, problems=(), options=()):
+        super(FleetPlanningError, self).__init__(message)
+        self.problems = list(problems)
+        self.concerning(options=options)
 
 
 def listed(items):
     """'a; b; c' for at most SHOWN items, then '... and N more'."""
     shown = '; '.join(items[:SHOWN])
     return shown if len(items) <= SHOWN else '%s; ... and %d more' % (shown, len(items) - SHOWN)
+
+
+def headlines(errors):
+    return [Failure(error).headline(str) for error in errors]
 
 
 class Fleet:
@@ -54,12 +75,14 @@ class Fleet:
         self.check_mode = check_mode
         self.account = Account(client, params.get('comment_length_limits') or COMMENT_LENGTH_LIMITS)
         self.applier = Applier(client, self.account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
+        self.entries = params['licenses']
+        self.wanted = {}  # index in the list -> its Wanted (entries whose options are right)
+        self.bad_input = {}  # index in the list -> the InvalidOptionError of its options (nothing is done for it)
         self.found = {}  # index in the list -> the license it found (None: nothing)
-        self.wanted = []
         self.planned = []  # the Planned of every wanted license that could be planned, in the order of the list
         self._planned_at = {}  # index in the list -> its Planned
-        self.writing = False
-        self.refused = False  # the plan was refused as a whole (planning problems, spend limits): nothing is done
+        self.apply_started = False
+        self.refused = None  # the FleetPlanningError that refused the whole plan: nothing is done
 
     # -- planning ---------------------------------------------------------------------------------------------
 
@@ -67,47 +90,58 @@ class Fleet:
         """Check every entry, read the account, plan every license, check the spend limits; write nothing."""
         try:
             self._plan()
-        except FleetPlanningError:
-            self.refused = True
+        except FleetPlanningError as exc:
+            self.refused = exc
             raise
 
+    def _check_entries(self):
+        for index, entry in enumerate(self.entries):
+            try:
+                self.wanted[index] = check_wanted(entry, index)
+            except InvalidOptionError as exc:
+                self.bad_input[index] = exc
+        check_distinct(list(self.wanted.values()))
+
     def _plan(self):
-        self.wanted = [check_wanted(entry, where=_where(index, entry)) for index, entry in enumerate(self.params['licenses'])]
-        check_distinct(self.wanted)
-        if any(wanted.id is None for wanted in self.wanted) or len(self.wanted) > ID_READS_LIMIT:
+        try:
+            self._check_entries()
+        except InvalidOptionError as exc:
+            raise FleetPlanningError('%s; nothing was written' % headlines([exc])[0], [exc]) from None
+        wanted_list = [self.wanted[index] for index in sorted(self.wanted)]
+        if any(wanted.id is None for wanted in wanted_list) or len(wanted_list) > ID_READS_LIMIT:
             self.account.read_list()
         problems = []
-        found = {}
-        for index, wanted in enumerate(self.wanted):
+        for wanted in wanted_list:
             try:
-                found[index] = self.account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons))
+                self.found[wanted.index] = self.account.find(wanted.id, wanted.comment, wanted.pricelist,
+                                                             need_addons=bool(wanted.addons))
             except (IdentityError, NotUnderstoodError) as exc:
-                problems.append(_prefixed(wanted, exc))
-        problems.extend(_same_license_twice(self.wanted, found))
-        found = self.applier.waits.settled_all(found, lambda license_id: get_license(self.client, license_id))
-        self.found = found
+                problems.append(wanted.claim(exc))
+        problems.extend(_same_license_twice(wanted_list, self.found))
+        self.found = self.applier.waits.settled_all(self.found, lambda license_id: get_license(self.client, license_id))
         today = self.account.today()  # after the reads: the server's date, from their answers
-        for index, wanted in enumerate(self.wanted):
-            if index not in found:
-                continue
-            current = found[index]
-            try:
-                planned = plan_wanted(wanted, current, today)
-                self.applier.check_in_flux(planned)
-            except (InvalidOptionError, InProgressError) as exc:
-                problems.append(_prefixed(wanted, exc))
-                continue
-            self._planned_at[index] = planned
-            self.planned.append(planned)
+        for wanted in wanted_list:
+            if wanted.index in self.found:
+                self._plan_one(wanted, today, problems)
         if problems:
             raise FleetPlanningError('%d of %d licenses cannot be planned; nothing was written: %s'
-                                     % (len(problems), len(self.wanted), listed(problems)))
+                                     % (len(problems), len(self.entries), listed(headlines(problems))), problems)
         try:
             check_renames(self.account, self.planned)
             check_near_matches(self.account, self.planned)
-        except (InvalidOptionError, IdentityError, NotUnderstoodError) as exc:
-            raise FleetPlanningError('%s; nothing was written' % exc) from None
+        except PLANNING_ERRORS as exc:
+            raise FleetPlanningError('%s; nothing was written' % headlines([exc])[0], [exc]) from None
         self.check_limits()
+
+    def _plan_one(self, wanted, today, problems):
+        try:
+            planned = plan_wanted(wanted, self.found[wanted.index], today)
+            self.applier.check_in_flux(planned)
+        except PLANNING_ERRORS as exc:
+            problems.append(wanted.claim(exc))
+            return
+        self._planned_at[wanted.index] = planned
+        self.planned.append(planned)
 
     def check_limits(self):
         orders = [planned for planned in self.planned if planned.orders]
@@ -116,9 +150,9 @@ class Fleet:
             raise FleetPlanningError(
                 'the plan orders %d license(s), more than max_orders=%d; nothing was written. It would order: %s. '
                 'Raise max_orders if these orders are meant' % (len(orders), max_orders, listed([
-                    '%s %s comment %r' % (planned.wanted.where.rstrip(': '), planned.orders[0].params['pricelist'],
-                                          planned.wanted.comment) for planned in orders])))
-        renewals = [(planned, _count(planned.plan.calls, 'service.prolong')) for planned in self.planned]
+                    '%s %s comment %r' % (planned.wanted.in_list, planned.orders[0].params['pricelist'],
+                                          planned.wanted.comment) for planned in orders])), options=['max_orders'])
+        renewals = [(planned, planned.plan.count('renewal')) for planned in self.planned]
         renewals = [(planned, count) for planned, count in renewals if count]
         total = sum(count for _planned, count in renewals)
         max_renewals = self.params.get('max_renewals')
@@ -126,8 +160,9 @@ class Fleet:
             raise FleetPlanningError(
                 'the plan buys %d renewal period(s), more than max_renewals=%d; nothing was written. It would renew: %s. '
                 'Raise max_renewals if these renewals are meant' % (total, max_renewals, listed([
-                    '%s license %s %d x %s month(s)' % (planned.wanted.where.rstrip(': '), planned.current['id'], count,
-                                                        _renewal_period(planned)) for planned, count in renewals])))
+                    '%s license %s %d x %s month(s)' % (planned.wanted.in_list, _license_id(planned), count,
+                                                        _renewal_period(planned)) for planned, count in renewals])),
+                options=['max_renewals'])
 
     # -- applying -----------------------------------------------------------------------------------------------
 
@@ -140,7 +175,7 @@ class Fleet:
         licenses that come later are not tried.
         """
         applier = self.applier
-        self.writing = True
+        self.apply_started = True
         try:
             for planned in self.planned:
                 if not self._run(planned, applier.apply, planned) and not _refused_alone(planned.error):
@@ -159,7 +194,7 @@ class Fleet:
             applier.prepare_order_check(ordered)
         except BillmgrError as exc:
             for planned in ordered:
-                planned.outcome, planned.error = 'failed', exc
+                planned.outcome, planned.error = 'failed', planned.wanted.claim(exc)
             return
         for planned in ordered:
             if planned.outcome != 'failed':
@@ -171,29 +206,38 @@ class Fleet:
         try:
             action(argument)
         except BillmgrError as exc:
-            planned.outcome, planned.error = 'failed', exc
+            planned.outcome, planned.error = 'failed', planned.wanted.claim(exc)
             return False
         if planned.outcome is None:
             planned.outcome = 'ok'
         return True
 
-    def failed(self):
-        """The first license that failed, or None (the others are in the results)."""
-        return next((planned for planned in self.planned if planned.outcome == 'failed'), None)
+    def failure(self):
+        """(the Failure that fails the task, the progress sentence), or None: a license that failed, else an entry
+        with bad input."""
+        failed = next((planned for planned in self.planned if planned.outcome == 'failed'), None)
+        if failed is not None:
+            return Failure(failed.error, failed.plan, failed.spent), self.progress()
+        if self.bad_input:
+            index = min(self.bad_input)
+            return Failure(self.bad_input[index]), self.progress()
+        return None
 
     def progress(self):
-        """Which licenses were done, which failed, which were not tried."""
+        """Which licenses were done, which failed (bad input included), which were not tried."""
         done = [planned for planned in self.planned if planned.outcome == 'ok']
-        failed = [planned for planned in self.planned if planned.outcome == 'failed']
+        failed = [(index, self._planned_at[index].wanted.label) for index in sorted(self._planned_at)
+                  if self._planned_at[index].outcome == 'failed']
+        failed = sorted(failed + [(index, _entry_name(self.entries[index], index)) for index in self.bad_input])
         waiting = [planned for planned in self.planned if planned.outcome is None]
         return 'Done: %d license(s) (%d changed). Failed: %s. Not tried: %d%s.' % (
-            len(done), sum(1 for planned in done if planned.plan), ', '.join(p.wanted.label for p in failed) or 'none',
+            len(done), sum(1 for planned in done if planned.plan), ', '.join(name for _index, name in failed) or 'none',
             len(waiting), ' (%s)' % listed([p.wanted.label for p in waiting]) if waiting else '')
 
     # -- the result --------------------------------------------------------------------------------------------
 
     def report(self, diff=False):
-        results = [self._result(index, wanted) for index, wanted in enumerate(self.wanted)]
+        results = [self._result(index) for index in range(len(self.entries))]
         report = {
             'changed': any(self._changed(planned) for planned in self.planned),
             'results': results,
@@ -211,12 +255,20 @@ class Fleet:
             return False
         return bool(planned.plan) if self.check_mode else planned.plan.may_have_written
 
-    def _result(self, index, wanted):
+    def _result(self, index):
+        if index in self.bad_input:
+            return self._bad_input_result(index)
         planned = self._planned_at.get(index)
+        wanted = self.wanted[index]
         if planned is None:
             found = self.found.get(index)
-            return {'name': wanted.label, 'id': found['id'] if found else wanted.id, 'outcome': 'planned', 'changed': False,
-                    'before': found, 'after': None, 'calls': [], 'notes': []}
+            result = {'name': wanted.label, 'id': found['id'] if found else wanted.id, 'outcome': 'planned',
+                      'changed': False, 'before': found, 'after': None, 'calls': [], 'notes': []}
+            problem = self._problem_of(index)
+            if problem is not None:
+                result.update(msg=Failure(problem).headline(self.client.redact),
+                              failure=Failure(problem).as_dict(self.client.redact))
+            return result
         result = {
             'name': wanted.label,
             'id': (planned.after or planned.current or {}).get('id') or planned.spent.get('license_id'),
@@ -230,10 +282,25 @@ class Fleet:
         if 'order_id' in planned.spent:
             result['order_id'] = planned.spent['order_id']
         if planned.outcome == 'failed':
-            result['msg'] = '%s' % self.client.redact(planned.error)
+            failure = Failure(planned.error, planned.plan, planned.spent)
+            result['msg'] = failure.headline(self.client.redact)
+            result['failure'] = failure.as_dict(self.client.redact)
             if planned.plan.outcomes:
                 result['calls_sent'] = planned.plan.sent_report()
         return result
+
+    def _bad_input_result(self, index):
+        error = self.bad_input[index]
+        entry = self.entries[index]
+        failure = Failure(error)
+        return {'name': _entry_name(entry, index), 'id': entry.get('id'), 'outcome': 'failed', 'changed': False,
+                'before': None, 'after': None, 'calls': [], 'notes': [], 'msg': failure.headline(self.client.redact),
+                'failure': failure.as_dict(self.client.redact)}
+
+    def _problem_of(self, index):
+        """The problem of entry ``index`` that refused the plan, if one is its own."""
+        problems = self.refused.problems if self.refused is not None else []
+        return next((error for error in problems if error.entry is not None and error.entry[0] == index), None)
 
     def _outcome(self, planned):
         if self.refused:
@@ -242,7 +309,7 @@ class Fleet:
             return 'changed' if planned.plan else 'unchanged'
         if planned.outcome == 'failed':
             return 'failed'
-        return 'not tried' if self.writing else 'planned'
+        return 'not tried' if self.apply_started else 'planned'
 
     def _after(self, planned):
         if self.refused:
@@ -255,29 +322,37 @@ class Fleet:
         counts = dict((key, 0) for key in SUMMARY_KEYS)
         counts['licenses'] = len(results)
         for result in results:
-            key = {'changed': 'changed', 'unchanged': 'unchanged', 'failed': 'failed', 'not tried': 'not_tried'}.get(result['outcome'])
+            key = OUTCOME_COUNTERS.get(result['outcome'])
             if key:
                 counts[key] += 1
         for planned in [] if self.refused else self.planned:
             calls = planned.plan.calls if self.check_mode else \
                 [call for call, outcome in zip(planned.plan.calls, planned.plan.outcomes) if outcome in WRITTEN]
             for call in calls:
-                _count_call(counts, call, planned.current)
+                for kind in _kinds(call, planned.current):
+                    counts[KIND_COUNTERS[kind]] += 1
         return counts
 
 
+def _kinds(call, before):
+    """The summary kinds of one call: its kind, or for an edit what it changes."""
+    if call.kind == 'edit':
+        return sorted(edit_kinds(call.params, before))
+    return [call.kind] if call.kind in KIND_COUNTERS else []
+
+
 def _same_license_twice(wanted_list, found):
-    """Problems for entries that found a license an earlier entry found too (one by id, one by comment, say): planned
+    """Errors for entries that found a license an earlier entry found too (one by id, one by comment, say): planned
     twice, it would be renewed twice or resized back and forth."""
     first = {}
     problems = []
-    for index, wanted in enumerate(wanted_list):
-        current = found.get(index)
+    for wanted in wanted_list:
+        current = found.get(wanted.index)
         if current is None:
             continue
         earlier = first.setdefault(current['id'], wanted)
         if earlier is not wanted:
-            problems.append('%snames license %s, as %s does' % (wanted.where, current['id'], earlier.where.rstrip(': ')))
+            problems.append(wanted.error('names license %s, as %s does' % (current['id'], earlier.in_list), 'id', 'comment'))
     return problems
 
 
@@ -286,36 +361,14 @@ def _refused_alone(error):
     return isinstance(error, ApiError) and not isinstance(error, AuthError)
 
 
-def _where(index, entry):
-    label = entry.get('name') or (entry.get('id') if entry.get('id') is not None else entry.get('comment'))
-    return 'licenses[%d]%s: ' % (index, ' (%s)' % label if label is not None else '')
+def _entry_name(entry, index):
+    name = entry.get('name') or (('license %s' % entry['id']) if entry.get('id') is not None else entry.get('comment'))
+    return name if name is not None else 'licenses[%d]' % index
 
 
-def _prefixed(wanted, exc):
-    text = '%s' % exc
-    return text if text.startswith(wanted.where) else '%s%s' % (wanted.where, text)
-
-
-def _count(calls, func):
-    return sum(1 for call in calls if call.func == func)
+def _license_id(planned):
+    return planned.current['id'] if planned.current is not None else '(new)'
 
 
 def _renewal_period(planned):
-    return next(call.params['period'] for call in planned.plan.calls if call.func == 'service.prolong')
-
-
-def _count_call(counts, call, before):
-    if call.func in CALL_COUNTERS:
-        counts[CALL_COUNTERS[call.func]] += 1
-        return
-    if call.func != 'platform.edit':
-        return
-    if 'comment' in call.params:
-        counts['renames'] += 1
-    known = (before or {}).get('addons') or {}
-    changes = [(count, known.get(addon_key(before['pricelist'], int(name[len('addon_'):]))))
-               for name, count in call.params.items() if name.startswith('addon_')]
-    if any(now is None or count > now for count, now in changes):
-        counts['resizes_up'] += 1
-    if any(now is not None and count < now for count, now in changes):
-        counts['resizes_down'] += 1
+    return next(call.params['period'] for call in planned.plan.calls if call.kind == 'renewal')

@@ -18,10 +18,9 @@ import re
 import unicodedata
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    PERIOD_NAMES, PRICELIST_TO_PRODUCT, STATUS_CODES, addon_key, pricelist_from_name, status_from_text,
+    PERIOD_NAMES, PRICELIST_TO_PRODUCT, STATUS_CODES, addon_id_of_field, addon_key, days_between, pricelist_from_name,
+    status_from_text,
 )
-
-ADDON_FIELD = re.compile(r'^addon_(\d+)$')
 DATE_FORMATS = ('%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%d.%m.%Y', '%Y/%m/%d')
 # An amount: digits with optional thousands separators (space, comma, dot) and a decimal part.
 AMOUNT = re.compile(r'-?\d[\d\s\u00a0.,]*\d|-?\d')
@@ -45,8 +44,8 @@ def license_from_row(row, today=None):
     status_code, seen = read_status(row)
     expiredate, expiry_seen = read_expiry(cells)
     cost, currency = parse_money(cells.get('cost'))
-    addons = dict((addon_key(pricelist, int(m.group(1))), parse_int(value))
-                  for name, value in cells.items() for m in [ADDON_FIELD.match(name)] if m)
+    addons = dict((addon_key(pricelist, addon_id_of_field(name)), parse_int(value))
+                  for name, value in cells.items() if addon_id_of_field(name) is not None)
     lic = {
         'id': parse_int(cells.get('id') or cells.get('elid')),
         'product': PRICELIST_TO_PRODUCT.get(pricelist),
@@ -57,7 +56,7 @@ def license_from_row(row, today=None):
         'period': parse_period(cells.get('period')),
         'createdate': parse_date(cells.get('createdate')),
         'expiredate': expiredate,
-        'days_left': _days_between(today, expiredate),
+        'days_left': days_between(today, expiredate),
         'autoprolong': parse_autoprolong(cells.get('autoprolong')),
         'addons': addons if addons else None,
         'cost': cost,
@@ -133,6 +132,12 @@ _COMMENT_FORBIDDEN_CATEGORIES = {
     'Cc': 'a control character', 'Cf': 'an invisible formatting character', 'Cs': 'a lone surrogate',
     'Co': 'a private-use character', 'Zl': 'a line separator', 'Zp': 'a paragraph separator',
 }
+
+
+def comment_refusal(comment):
+    """The message refusing ``comment`` (see ``comment_problem``), or None when it can be used."""
+    problem = comment_problem(comment)
+    return None if problem is None else 'comment %r cannot be used: %s; %s' % (comment, problem, COMMENT_RULE)
 
 
 def comment_problem(comment):
@@ -244,7 +249,7 @@ def _cells(row):
         if not isinstance(child.tag, str):
             continue
         text = (child.text or '').strip()
-        if not text and child.tag not in VALUE_FIELDS and not ADDON_FIELD.match(child.tag):
+        if not text and child.tag not in VALUE_FIELDS and addon_id_of_field(child.tag) is None:
             text = 'on'
         cells[child.tag] = text
     return cells
@@ -339,9 +344,3 @@ def parse_money(value):
         digits = re.sub(r'[.,]', '', whole) + ('.' + fraction if fraction else '')
     currency = re.sub(r'[\d\s\u00a0.,-]', '', value) or None
     return float(digits), currency
-
-
-def _days_between(today, isodate):
-    if not isodate:
-        return None
-    return (datetime.date(*map(int, isodate.split('-'))) - today).days

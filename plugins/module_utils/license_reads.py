@@ -12,7 +12,7 @@ every decision that depends on it refuse. That is what keeps an order from going
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import LIVE_STATUSES, product_label
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import KNOWN_STATUSES, LIVE_STATUSES, product_label
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, BillmgrError, says_not_found
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import (
     COMMENT_LENGTH_LIMITS, comment_alteration, license_from_row, normalise_comment, parse_int, utc_today,
@@ -345,7 +345,7 @@ class Account:
             today = self.today()
             self._rows_by_id = dict((lic['id'], lic) for lic in (license_from_row(row, today) for row in self.listing.rows))
         found = self._rows_by_id.get(license_id)
-        if found is None or found['status'] not in LIVE_STATUSES | set(['deleted']) or found['pricelist'] is None \
+        if found is None or found['status'] not in KNOWN_STATUSES or found['pricelist'] is None \
                 or (need_addons and found['addons'] is None):
             return get_license(self.client, license_id)  # not in the list, or the row does not show enough
         return found

@@ -13,7 +13,7 @@ __metaclass__ = type
 import datetime
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    PERIODS, PRICELIST_TO_PRODUCT, STATUS_NAMES, addon_aliases, addon_key, product_label,
+    LIVE_STATUSES, NOT_YET_ACTIVE, PERIODS, addon_field, addon_id_of_field, PRICELIST_TO_PRODUCT, STATUS_NAMES, addon_aliases, addon_key, product_label,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import parse_int
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
@@ -64,7 +64,7 @@ def order_params(pricelist, period, autoprolong, comment, addons, skip_basket):
     if comment:
         params['comment'] = comment
     for addon_id in sorted(addons):
-        params['addon_%s' % addon_id] = addons[addon_id]
+        params[addon_field(addon_id)] = addons[addon_id]
     return params
 
 
@@ -120,12 +120,12 @@ def plan_change(current, state, comment, addons, today):
     if state == 'absent':
         return plan.add('platform.delete', {'elid': elid}, predict=_with_status('deleted'),
                         confirm=lambda found: found is None or found['status'] == 'deleted', changes=['status'])
-    if status not in ('active', 'suspended', 'ordered', 'processing'):
+    if status not in LIVE_STATUSES:
         raise InvalidOptionError('license %s has a status this collection does not know (%s, code %s); refusing to '
                                  'act on it' % (elid, status, current['status_code']))
     resume = state == 'active' and status == 'suspended'
     suspend = state == 'suspended' and status == 'active'
-    if state == 'suspended' and status in ('ordered', 'processing'):
+    if state == 'suspended' and status in NOT_YET_ACTIVE:
         raise InvalidOptionError('license %s is still %s and cannot be suspended yet; rerun when it is active' % (elid, status))
     if resume and suspension_problem(current, today, 'resumed'):
         raise InvalidOptionError(suspension_problem(current, today, 'resumed'))
@@ -147,7 +147,7 @@ def plan_change(current, state, comment, addons, today):
         params['sok'] = 'ok'
         plan.add('platform.edit', params, predict=_with_edit(current['pricelist'], comment, addons, edit),
                  confirm=lambda found: found is not None and not edit_params(found, comment, addons),
-                 spends_money=any(name.startswith('addon_') for name in edit),
+                 spends_money=any(addon_id_of_field(name) is not None for name in edit),
                  changes=_edit_changes(current['pricelist'], edit))
     if suspend:
         plan.add('platform.suspend', {'elid': elid}, predict=_with_status('suspended'),
@@ -163,8 +163,31 @@ def edit_params(current, comment, addons):
     known = current['addons'] or {}
     for addon_id in sorted(addons):
         if known.get(addon_key(current['pricelist'], addon_id)) != addons[addon_id]:
-            params['addon_%s' % addon_id] = addons[addon_id]
+            params[addon_field(addon_id)] = addons[addon_id]
     return params
+
+
+def addon_changes(params, before):
+    """[(addon key, count before or None, count sent)] of the addons a ``platform.edit`` sets, by addon key."""
+    before = before or {}
+    known = before.get('addons') or {}
+    changes = []
+    for name in sorted(params):
+        addon_id = addon_id_of_field(name)
+        if addon_id is not None:
+            key = addon_key(before.get('pricelist'), addon_id)
+            changes.append((key, known.get(key), params[name]))
+    return changes
+
+
+def edit_kinds(params, before):
+    """What a ``platform.edit`` does: a subset of ``rename``, ``resize_up`` (an addon raised, or not known before)
+    and ``resize_down``."""
+    kinds = set(['rename']) if 'comment' in params else set()
+    for _key, now, count in addon_changes(params, before):
+        kinds.add('resize_up' if now is None or count > now else 'resize_down' if count < now else 'resize_same')
+    kinds.discard('resize_same')
+    return kinds
 
 
 def _with_status(name):
@@ -176,7 +199,8 @@ def _with_status(name):
 
 
 def _edit_changes(pricelist, edit):
-    addon_fields = ['addons.%s' % addon_key(pricelist, int(name[len('addon_'):])) for name in sorted(edit) if name != 'comment']
+    addon_fields = ['addons.%s' % addon_key(pricelist, addon_id_of_field(name)) for name in sorted(edit)
+                    if addon_id_of_field(name) is not None]
     return (['comment'] if 'comment' in edit else []) + addon_fields
 
 
@@ -184,7 +208,7 @@ def _with_edit(pricelist, comment, addons, edit):
     def predict(lic):
         if 'comment' in edit:
             lic['comment'] = comment
-        if any(name.startswith('addon_') for name in edit):
+        if any(addon_id_of_field(name) is not None for name in edit):
             lic['addons'] = dict(lic['addons'] or {})
             for addon_id, count in addons.items():
                 lic['addons'][addon_key(pricelist, addon_id)] = count

@@ -26,6 +26,7 @@ __metaclass__ = type
 
 import copy
 
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import kind_of
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
     AmbiguousWriteError, ApiError, BillmgrError, TransportError, UnacknowledgedWriteError,
 )
@@ -39,6 +40,7 @@ REFUSED = 'refused'      # the server answered with an error, or the request was
 WRITTEN = (DONE, CONFIRMED, UNKNOWN)  # outcomes after which the write may have happened
 
 DEFAULT_CONFIRM_TIMEOUT = 60
+CHECK_THE_ACCOUNT = 'Check the account before rerunning.'
 
 
 class OutcomeUnknownError(BillmgrError):
@@ -73,6 +75,11 @@ class PlannedCall:
     def shows_effect(self, lic):
         """True when ``lic`` shows this call's effect (and, for a call on a license, nothing in progress)."""
         return bool(self.confirm(lic)) and not (self.on_license and in_flux(lic))
+
+    @property
+    def kind(self):
+        """What the call does: order, renewal, edit, suspend, resume, delete (catalogue.CALL_KINDS)."""
+        return kind_of(self.func)
 
     def as_dict(self):
         """What the result shows: func and params; no credentials are ever part of params."""
@@ -124,6 +131,10 @@ class Plan:
         for call in self.calls:
             state = call.predict(state)
         return state
+
+    def count(self, kind):
+        """How many calls of ``kind`` the plan holds."""
+        return sum(1 for call in self.calls if call.kind == kind)
 
     def part(self, count):
         """A plan of the first ``count`` calls (to verify what was applied before the rest is sent)."""
@@ -190,8 +201,8 @@ def _after_lost_answer(client, plan, call, reread, confirm_timeout, error, waits
     """ConfirmedByRead when the state shows the call's effect; None when it may be sent again; else raise."""
     if call.confirm is None:
         raise OutcomeUnknownError(
-            '%s. Its effect cannot be seen by reading the account, so it is not sent again: check the account '
-            'before rerunning.' % error) from None
+            '%s. Its effect cannot be seen by reading the account, so it is not sent again' % error
+        ).concerning(advice=CHECK_THE_ACCOUNT) from None
     patient = call.spends_money or isinstance(error, UnacknowledgedWriteError)
     try:
         found, shown = _wait_for(client, call.shows_effect, reread, confirm_timeout if patient else 0)
@@ -201,30 +212,31 @@ def _after_lost_answer(client, plan, call, reread, confirm_timeout, error, waits
             shown = call.shows_effect(found)
     except (ApiError, TransportError) as exc:  # the read failed (not: it showed something unexpected)
         raise OutcomeUnknownError(
-            '%s. Reading the account to learn whether it happened failed too: %s. It is not sent again: check the '
-            'account before rerunning.' % (error, exc)) from None
+            '%s. Reading the account to learn whether it happened failed too: %s. It is not sent again' % (error, exc)
+        ).concerning(advice=CHECK_THE_ACCOUNT) from None
     if shown:
         plan.outcomes[-1] = CONFIRMED
         return ConfirmedByRead(found)
     if call.on_license and in_flux(found):
         raise OutcomeUnknownError(
             '%s. The license read afterwards shows %s and did not settle, so whether this call was taken is not '
-            'known: it is not sent again. A rerun waits for the change to settle before it decides anything; check the '
-            'license (isp_license_info) before rerunning.' % (error, describe_progress(found))) from None
+            'known: it is not sent again' % (error, describe_progress(found))
+        ).concerning(advice='A rerun waits for the change to settle before it decides anything; check the license '
+                            '(isp_license_info) before rerunning.') from None
     if isinstance(error, UnacknowledgedWriteError):
         raise OutcomeUnknownError(
             '%s. The license read afterwards does not show its effect, so it was most likely not done; it is not sent '
-            'again, because the server did not take it the way this collection sends it: check the account and '
-            'report the answer shown.' % error) from None
+            'again, because the server did not take it the way this collection sends it' % error
+        ).concerning(advice='Check the account before rerunning, and report the answer shown.') from None
     if call.spends_money:
         raise OutcomeUnknownError(
             '%s. For %ss after that, the account read again did not show its effect, and a call that spends money is '
             'never sent twice in one run. The server may still complete it. A rerun reads the account first and '
             'does not repeat what it finds done, but it cannot see what the server completes after that read, on '
-            'this controller or any other: the account is the only record. So before rerunning, check the account '
-            '(isp_license_info) and, while it does not show the outcome, wait at least as long as the server may '
-            'hold a request (the read timeout of the web server or proxy in front of it), or raise confirm_timeout.'
-            % (error, confirm_timeout)) from None
+            'this controller or any other: the account is the only record' % (error, confirm_timeout)
+        ).concerning(advice='So before rerunning, check the account (isp_license_info) and, while it does not show the '
+                            'outcome, wait at least as long as the server may hold a request (the read timeout of the web '
+                            'server or proxy in front of it), or raise confirm_timeout.') from None
     return None
 
 

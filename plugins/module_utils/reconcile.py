@@ -16,38 +16,43 @@ One mechanism for ``isp_license`` (one wanted license) and ``isp_licenses`` (a f
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import datetime
-
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key, pricelist_of, product_label
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
+    DEFAULT_AUTOPROLONG, DEFAULT_MAX_PERIODS, DEFAULT_PERIOD, DEFAULT_RENEWAL_PERIOD, NOT_YET_ACTIVE, PRODUCT_REQUIRED, addon_key,
+    check_lower_bounds, parse_iso_date, pricelist_of, product_label,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem, parse_int
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.failures import entry_label
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import comment_problem, comment_refusal, how_stored, parse_int
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import IdentityError, get_license
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import how_stored
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
     check_addon_counts, plan_change, plan_order, resolve_addons,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
     ConfirmedByRead, Plan, VerificationError, apply_plan, verify_applied,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import plan_renewal, suspension
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import needs_renewal, plan_renewal, suspension
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import Waits, describe_progress, in_flux
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
-ORDER = 'platform.order.param'
 STATES = ['present', 'active', 'suspended', 'absent']
 TRIAL_NOTE = 'a trial license is not renewed (BILLmanager does not prolong trials); order a paid one to keep it'
 IN_FLUX_NOTE = ('license %s shows %s: nothing is planned for it now; rerun once it settles to check it against what '
                 'is wanted')
+DO_NOT_RERUN = 'Do not rerun before checking the account (isp_license_info).'
 PENDING_NOTE = ('license %s shows %s after the calls: the server took them and has not finished; with wait=false their '
                 'effect is not verified. A rerun waits for the change to settle before it decides anything')
 
 
 class Wanted:
-    """One wanted license, its options checked (see ``check_wanted``)."""
+    """One wanted license, its options checked (see ``check_wanted``).
 
-    def __init__(self, options, where=''):
+    ``index``: its place in a fleet's ``licenses`` (None for a module that manages one license); errors about it carry
+    ``entry`` = (index, name), which the failure report renders as ``licenses[3] (web-4)``.
+    """
+
+    def __init__(self, options, index=None):
         self.options = options
-        self.where = where
+        self.index = index
         self.id = options.get('id')
         self.comment = options.get('comment')
         self.pricelist = pricelist_of(options.get('product'), options.get('pricelist'))
@@ -56,58 +61,69 @@ class Wanted:
         self.allow_shrink = options.get('allow_shrink', True)
         self.renew = options.get('renew')
         self.label = options.get('name') or (('license %s' % self.id) if self.id is not None else self.comment)
+        name = options.get('name') or (self.id if self.id is not None else self.comment)
+        self.entry = (index, name) if index is not None else None
+        self.renew_prefix = 'renew.'  # how the options of the renewal target are named (``check_wanted``)
 
-    def error(self, message):
-        return InvalidOptionError('%s%s' % (self.where, message))
+    @property
+    def in_list(self):
+        """How messages about other entries name it: ``licenses[3] (web-4)``, or its label."""
+        return entry_label(*self.entry) if self.entry else self.label
+
+    def error(self, message, *options):
+        """An InvalidOptionError about this wanted license and the ``options`` named."""
+        return InvalidOptionError(message, options).concerning(entry=self.entry)
+
+    def claim(self, error):
+        """``error`` as this wanted license's (its entry attached, unless it has one)."""
+        if error.entry is None:
+            error.concerning(entry=self.entry)
+        return error
 
 
-def check_wanted(options, where='', renew_option='renew'):
-    """The Wanted for ``options``, or InvalidOptionError naming the option (``where`` prefixes the messages).
+def check_wanted(options, index=None, renew_option='renew'):
+    """The Wanted for ``options``, or InvalidOptionError naming the options concerned.
 
-    ``renew_option``: the name of the option that holds the renewal target (None: its keys are options of their own,
-    as in isp_license_prolong).
+    ``index``: its place in a fleet's ``licenses``. ``renew_option``: the name of the option that holds the renewal
+    target (None: its keys are options of their own, as in isp_license_prolong).
     """
-    wanted = Wanted(options, where)
+    wanted = Wanted(options, index)
+    prefix = wanted.renew_prefix = '%s.' % renew_option if renew_option else ''
     if wanted.id is None and wanted.comment is None:
-        raise wanted.error('one of id or comment is required to identify the license')
+        raise wanted.error('one of id or comment is required to identify the license', 'id', 'comment')
     if wanted.id is None and wanted.pricelist is None:
-        raise wanted.error('product (vmmanager6, dcimanager6) or pricelist is required when the license is identified by comment')
+        raise wanted.error(PRODUCT_REQUIRED, 'product', 'pricelist')
     if wanted.comment is not None and comment_problem(wanted.comment):
-        raise wanted.error('comment %r cannot be used: %s; %s' % (wanted.comment, comment_problem(wanted.comment), COMMENT_RULE))
+        raise wanted.error(comment_refusal(wanted.comment), 'comment')
     try:
         check_addon_counts(wanted.addons)
         if wanted.pricelist is not None:
             resolve_addons(wanted.addons, wanted.pricelist)
     except InvalidOptionError as exc:
-        raise wanted.error('%s' % exc) from None
+        raise wanted.claim(exc) from None
     if wanted.renew is not None:
-        wanted.renew = check_renew(wanted, wanted.renew, '%s: ' % renew_option if renew_option else '')
+        wanted.renew = check_renew(wanted, wanted.renew, prefix)
     return wanted
 
 
-def check_renew(wanted, renew, prefix='renew: '):
-    """The renewal target with ``until`` as a date; InvalidOptionError for a target that is not one."""
+def check_renew(wanted, renew, prefix='renew.'):
+    """The renewal target with ``until`` as a date; InvalidOptionError for a target that is not one (the lower bounds
+    are the argument spec's, checked before any request by api_module.check_options)."""
     renew = dict(renew)
-    if renew.get('min_days_left') is not None and renew.get('until') is not None:
-        raise wanted.error('%smin_days_left and until are mutually exclusive' % prefix)
+    shown = prefix.replace('.', ': ')
     if renew.get('min_days_left') is None and renew.get('until') is None and not renew.get('force'):
         if 'force' in renew:
             raise wanted.error('%sset a target, min_days_left or until, or force=true to renew once unconditionally '
-                               '(force renews on every run)' % prefix)
-        raise wanted.error('%sset a target, min_days_left or until' % prefix)
-    if renew.get('min_days_left') is not None and renew['min_days_left'] < 0:
-        raise wanted.error('%smin_days_left must be >= 0, got %s' % (prefix, renew['min_days_left']))
+                               '(force renews on every run)' % shown, prefix + 'min_days_left', prefix + 'until', 'force')
+        raise wanted.error('%sset a target, min_days_left or until' % shown, prefix + 'min_days_left', prefix + 'until')
     if renew.get('max_periods') is None:
-        renew['max_periods'] = 12
-    if renew['max_periods'] < 1:
-        raise wanted.error('%smax_periods must be >= 1, got %s' % (prefix, renew['max_periods']))
-    if renew.get('period') is not None and renew['period'] not in (1, 12):
-        raise wanted.error('%speriod must be 1 or 12, got %s' % (prefix, renew['period']))
+        renew['max_periods'] = DEFAULT_MAX_PERIODS
+    check_lower_bounds(renew, prefix, wanted.error)
     if isinstance(renew.get('until'), str):
-        try:
-            renew['until'] = datetime.datetime.strptime(renew['until'], '%Y-%m-%d').date()
-        except ValueError:
-            raise wanted.error('%suntil must be a date written YYYY-MM-DD, got %r' % (prefix, renew['until'])) from None
+        until = parse_iso_date(renew['until'])
+        if until is None:
+            raise wanted.error('%suntil must be a date written YYYY-MM-DD, got %r' % (shown, renew['until']), prefix + 'until')
+        renew['until'] = until
     return renew
 
 
@@ -118,7 +134,8 @@ def check_distinct(wanted_list):
         key = ('id', wanted.id) if wanted.id is not None else ('comment', wanted.pricelist, wanted.comment)
         if key in seen:
             named = 'id %s' % wanted.id if wanted.id is not None else 'comment %r' % wanted.comment
-            raise wanted.error('names the same license as %s (%s)' % (seen[key].where.rstrip(': ') or seen[key].label, named))
+            raise wanted.error('names the same license as %s (%s)' % (seen[key].in_list, named),
+                               'id' if wanted.id is not None else 'comment')
         seen[key] = wanted
 
 
@@ -164,7 +181,7 @@ class Planned:
 
     @property
     def orders(self):
-        return [call for call in self.plan.calls if call.func == ORDER]
+        return [call for call in self.plan.calls if call.kind == 'order']
 
     def predicted(self):
         return self.plan.predict(self.current) if self.plan else self.current
@@ -204,7 +221,7 @@ def _plan_new(wanted, today):
         return Planned(wanted, None, Plan())
     if wanted.state == 'suspended':
         raise wanted.error('no license matches comment %r; state=suspended never orders one' % wanted.comment)
-    period, autoprolong = options.get('period') or '1', options.get('autoprolong') or 'off'
+    period, autoprolong = options.get('period') or DEFAULT_PERIOD, options.get('autoprolong') or DEFAULT_AUTOPROLONG
     if autoprolong not in ('off', period):
         raise wanted.error('autoprolong %s differs from period %s: BILLmanager switches automatic renewal on only when it '
                            'equals the period, so the license would not renew itself as asked; nothing was ordered. Set '
@@ -241,21 +258,17 @@ def _plan_renewal(wanted, lic, today, resumes_after=False):
     renew = wanted.renew
     if lic['period'] == 'trial':
         return Plan(), [TRIAL_NOTE] if _needs_renewal(lic, renew, today) else []
-    period = renew.get('period') or parse_int(lic['period']) or 1
+    period = renew.get('period') or parse_int(lic['period']) or DEFAULT_RENEWAL_PERIOD
     try:
         return plan_renewal(lic, period, today, renew.get('min_days_left'), renew.get('until'), renew.get('force', False),
                             renew['max_periods'], resumes_after), []
     except InvalidOptionError as exc:
-        raise wanted.error('%s' % exc) from None
+        exc.options = tuple(wanted.renew_prefix + name for name in exc.options)
+        raise wanted.claim(exc) from None
 
 
 def _needs_renewal(lic, renew, today):
-    if not lic['expiredate']:
-        return False
-    expiry = datetime.date(*map(int, lic['expiredate'].split('-')))
-    if renew.get('min_days_left') is not None:
-        return (expiry - today).days < renew['min_days_left']
-    return renew.get('until') is not None and expiry < renew['until']
+    return needs_renewal(lic, today, renew.get('min_days_left'), renew.get('until'))
 
 
 class Applier:
@@ -315,8 +328,9 @@ class Applier:
                 raise
             raise VerificationError(
                 '%s It was read back for up to wait_timeout=%ss, and it showed no change in progress. The server may '
-                'still apply the change later: check the license (isp_license_info) until it shows the change before '
-                'rerunning, or a rerun may make the call again' % (exc, self.waits.wait_timeout)) from None
+                'still apply the change later' % (exc, self.waits.wait_timeout)
+            ).concerning(advice='Check the license (isp_license_info) until it shows the change before rerunning, or a '
+                                'rerun may make the call again.') from None
 
     def _the_one_ordered(self, wanted):
         """After a lost order answer: the one live license with the comment (None: none yet); two fail loudly, and so
@@ -328,8 +342,8 @@ class Applier:
             near = self.account.near_matches(wanted.comment, wanted.pricelist)
             if near:
                 raise BillmgrError('the answer to the order was lost, and no live license carries comment %r, but %s; the '
-                                   'server may have stored the comment otherwise than it was sent: do not rerun before '
-                                   'checking the account' % (wanted.comment, near_list(near, wanted.comment)))
+                                   'server may have stored the comment otherwise than it was sent'
+                                   % (wanted.comment, near_list(near, wanted.comment))).concerning(advice=DO_NOT_RERUN)
         return matches[0] if matches else None
 
     def check_orders(self, ordered):
@@ -398,7 +412,7 @@ class Applier:
 
 
 def _settled_active(lic):
-    return lic is None or (lic['status'] not in ('ordered', 'processing') and lic['in_progress'] is None)
+    return lic is None or (lic['status'] not in NOT_YET_ACTIVE and lic['in_progress'] is None)
 
 
 def near_list(near, comment):
@@ -446,16 +460,17 @@ def _the_ordered_one(planned, matches, client):
         if shown is not None and shown['comment'] != wanted.comment:
             raise BillmgrError(
                 'the order was accepted and made license %s, but the server stored its comment as %r, not as sent (%r: %s). '
-                'The license cannot be found by its comment, so a rerun with this comment would order again: do not '
-                'rerun it. Use id %s for this license, or a comment the server keeps as sent'
-                % (new_id, shown['comment'], wanted.comment, how_stored(shown['comment'], wanted.comment), new_id))
+                'The license cannot be found by its comment, so a rerun with this comment would order again'
+                % (new_id, shown['comment'], wanted.comment, how_stored(shown['comment'], wanted.comment))
+            ).concerning(options=['comment'], advice='Do not rerun it as it is: manage license %s by its id, or use a '
+                                                     'comment the server keeps as sent.' % new_id)
         raise BillmgrError(
-            'the order was accepted, but no live license with comment %r shows in the account%s; do not rerun before '
-            'checking the account' % (wanted.comment, '' if shown is None else ' (license %s shows comment %r, status %s)'
-                                      % (new_id, shown['comment'], shown['status'])))
+            'the order was accepted, but no live license with comment %r shows in the account%s'
+            % (wanted.comment, '' if shown is None else ' (license %s shows comment %r, status %s)'
+               % (new_id, shown['comment'], shown['status']))).concerning(advice=DO_NOT_RERUN)
     if new_id is not None and matches[0]['id'] != new_id:
-        raise BillmgrError('the order answered license id %s, but the license with comment %r is %s; do not rerun before '
-                           'checking the account' % (new_id, wanted.comment, matches[0]['id']))
+        raise BillmgrError('the order answered license id %s, but the license with comment %r is %s'
+                           % (new_id, wanted.comment, matches[0]['id'])).concerning(advice=DO_NOT_RERUN)
     return matches[0]
 
 

@@ -29,7 +29,7 @@ import calendar
 import datetime
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    STATUS_NAMES, SUSPENDED_BY_OWNER, SUSPENDED_BY_STAFF, SUSPENDED_FOR_NONPAYMENT,
+    DEFAULT_MAX_PERIODS, LIVE_STATUSES, STATUS_NAMES, SUSPENDED_BY_OWNER, SUSPENDED_BY_STAFF, SUSPENDED_FOR_NONPAYMENT, parse_iso_date,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import Plan
@@ -54,7 +54,15 @@ def add_months(day, months):
 
 
 def to_date(value):
-    return datetime.date(*map(int, value.split('-'))) if value else None
+    return parse_iso_date(value) if value else None
+
+
+def needs_renewal(lic, today, min_days_left=None, until=None):
+    """True when ``lic`` is short of the target (min_days_left or until); False without an expiry or a target."""
+    expiry = to_date(lic['expiredate'])
+    if expiry is None or (min_days_left is None and until is None):
+        return False
+    return not _target_reached(expiry, today, min_days_left, until)
 
 
 def suspension(lic, today):
@@ -100,7 +108,7 @@ def check_renewable(lic):
     if not lic['expiredate']:
         raise InvalidOptionError('license %s has no expiry date yet (status %s); rerun when it is active'
                                  % (lic['id'], lic['status']))
-    if lic['status'] not in ('active', 'suspended', 'ordered', 'processing'):
+    if lic['status'] not in LIVE_STATUSES:
         raise InvalidOptionError('license %s has a status this collection does not know (%s, code %s); refusing to '
                                  'renew it' % (lic['id'], lic['status'], lic['status_code']))
 
@@ -155,7 +163,8 @@ def _target_reached(expiry, today, min_days_left, until):
     return expiry >= until
 
 
-def plan_renewal(lic, period, today, min_days_left=None, until=None, force=False, max_periods=12, resumes_after=False):
+def plan_renewal(lic, period, today, min_days_left=None, until=None, force=False, max_periods=DEFAULT_MAX_PERIODS,
+                 resumes_after=False):
     """The ``service.prolong`` calls that bring ``lic`` to the target, and the expiry after each.
 
     ``resumes_after``: the caller resumes the license after the renewal (see ``check_paid_days``).
@@ -169,11 +178,13 @@ def plan_renewal(lic, period, today, min_days_left=None, until=None, force=False
         raise InvalidOptionError('reaching the target needs more than %d renewals of %d month(s) (expiry %s)%s; nothing '
                                  'was bought. Set a nearer target (min_days_left or until)'
                                  % (MAX_WALK, period, lic['expiredate'],
-                                    ', more than max_periods=%d' % max_periods if max_periods <= MAX_WALK else ''))
+                                    ', more than max_periods=%d' % max_periods if max_periods <= MAX_WALK else ''),
+                                 ['min_days_left', 'until', 'max_periods'])
     if len(dates) > max_periods:
         raise InvalidOptionError('reaching the target needs %d renewals of %d month(s) (expiry %s -> %s), more than '
                                  'max_periods=%d; nothing was bought. Raise max_periods or use a longer period'
-                                 % (len(dates), period, lic['expiredate'], dates[-1].isoformat(), max_periods))
+                                 % (len(dates), period, lic['expiredate'], dates[-1].isoformat(), max_periods),
+                                 ['max_periods', 'period'])
     plan = Plan()
     previous = lic['expiredate']
     reactivates = suspension(lic, today) == 'expired'

@@ -13,7 +13,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import LANGUAGE
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import ADDON_FIELD, ORIG_CODE, parse_int, parse_pricelist
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_id_of_field
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import ORIG_CODE, parse_int, parse_pricelist
 
 STATUS_FORMS = ('status_code', 'item_status_code', 'orig', 'text', 'none')
 
@@ -43,7 +44,7 @@ def describe_rows(rows):
         cells.update(names)
         forms[status_form(row)] += 1
         with_comment += 'comment' in names
-        with_addons += any(ADDON_FIELD.match(name) for name in names)
+        with_addons += any(addon_id_of_field(name) is not None for name in names)
         pricelist = row.find('pricelist')
         if pricelist is not None and parse_int(pricelist.text) is not None:
             product_ids += 1

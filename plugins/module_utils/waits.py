@@ -126,7 +126,7 @@ class Waits:
         if self.wait and in_flux(found):
             raise StillInProgressError(
                 'BILLmanager took %s for license %s, and after wait_timeout=%ss the license still shows %s. The call is '
-                'not sent again. A rerun waits for the change to settle before it decides anything, so it does not '
-                'repeat it; check the license later (isp_license_info)'
-                % (call.func, call.params.get('elid'), self.wait_timeout, describe_progress(found)))
+                'not sent again' % (call.func, call.params.get('elid'), self.wait_timeout, describe_progress(found))
+            ).concerning(advice='A rerun waits for the change to settle before it decides anything, so it does not '
+                                'repeat it; check the license later (isp_license_info).')
         return found

@@ -312,7 +312,7 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
-    argument_spec, client_from_module, describe_error, with_writes_note,
+    argument_spec, client_from_module, fail_from_error,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
     AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES, RENEWAL_PERIODS,
@@ -359,14 +359,12 @@ def main():
         if not module.check_mode:
             fleet.apply()
     except BillmgrError as exc:
-        module.fail_json(msg=describe_error(client, exc), **fleet.report(diff=module._diff))
+        fail_from_error(module, client, exc, **fleet.report(diff=module._diff))
     report = fleet.report(diff=module._diff)
-    failed = fleet.failed()
+    failed = fleet.failure()
     if failed is not None:
-        message = '%s: %s' % (failed.wanted.where.rstrip(': '), describe_error(client, failed.error))
-        if failed.plan.may_have_written:
-            message = with_writes_note(message, failed.plan, failed.spent)
-        module.fail_json(msg='%s %s' % (message, fleet.progress()), **report)
+        failure, progress = failed
+        fail_from_error(module, client, failure.error, failure_of=failure, epilogue=progress, **report)
     module.exit_json(**report)
 
 

@@ -632,7 +632,9 @@ def test_an_order_whose_comment_comes_back_otherwise_fails_saying_so(monkeypatch
     run.transport.assert_done()
     assert ("the order was accepted and made license 201, but the server stored its comment as 'web-ne', not as sent "
             "('web-new': the comment cut at 6 characters)") in result['msg']
-    assert 'do not rerun it. Use id 201' in result['msg']
+    assert 'Do not rerun it as it is: manage license 201 by its id' in result['msg']
+    assert 'a rerun reads the state first' not in result['msg']  # the advice of the error, not the generic one besides
+    assert result['failure']['options'] == ['comment'] and result['failure']['money_may_have_moved'] is True
     assert result['changed'] is True
 
 

@@ -119,7 +119,8 @@ def test_an_effect_later_than_the_wait_with_no_sign_fails_and_says_what_to_check
     assert result['changed'] is True
     assert "expiredate is '2026-12-01', expected '2027-01-01'" in result['msg']
     assert 'read back for up to wait_timeout=3s' in result['msg']
-    assert 'check the license (isp_license_info) until it shows the change before rerunning' in result['msg']
+    assert 'Check the license (isp_license_info) until it shows the change before rerunning' in result['msg']
+    assert result['msg'].count('before rerunning') == 1
 
 
 # -- suspends, resumes, deletes applied later -------------------------------------------------------------------------
