@@ -21,11 +21,7 @@ import html
 import re
 import time
 
-try:
-    from urllib.parse import unquote, unquote_plus, urlsplit, urlunsplit
-except ImportError:  # pragma: no cover
-    from urllib import unquote, unquote_plus
-    from urlparse import urlsplit, urlunsplit
+from urllib.parse import unquote, unquote_plus, urlsplit, urlunsplit
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import (
     AddressRefusedError, AmbiguousWriteError, ApiError, RedirectError, TLSVerificationError, TransportError,

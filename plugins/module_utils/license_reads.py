@@ -268,26 +268,6 @@ def describe_status_cells(lic):
     return ', '.join('%s=%r' % (name, seen[name]) for name in sorted(seen))
 
 
-def list_licenses(client, comment=None, pricelist=None, include_deleted=True, page_size=PAGE_SIZE):
-    """License dicts of the account, filtered by comment and pricelist; licenses not understood are included as such."""
-    listing = read_account(client, page_size)
-    selection = select_licenses(client, listing, pricelist, comment, live_only=not include_deleted)
-    return selection.licenses + [lic for lic, _reason in selection.unclear]
-
-
-def find_by_comment(client, comment, pricelist):
-    """The live licenses of ``pricelist`` carrying ``comment``, from a fresh and complete read (the order gate).
-
-    Raises IncompleteListError or NotUnderstoodError instead of answering when the read cannot prove the answer.
-    """
-    return Account(client).with_comment(comment, pricelist)
-
-
-def find_license(client, license_id=None, comment=None, pricelist=None, need_addons=False):
-    """See Account.find: one license by id, or by comment within a pricelist (None: nothing carries the comment)."""
-    return Account(client).find(license_id, comment, pricelist, need_addons)
-
-
 class Account:
     """The reads of one run. Licenses by id are read one by one, unless the whole list was read (``read_list``).
 

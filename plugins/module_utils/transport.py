@@ -14,10 +14,12 @@ __metaclass__ = type
 
 try:
     import requests
+    from urllib3.exceptions import NewConnectionError  # requests depends on urllib3: every version has this class
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised by the import sanity test
     requests = None
+    NewConnectionError = None
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
@@ -90,10 +92,20 @@ class RequestsTransport:
 
 
 def _never_connected(exc):
-    """True when the connection was never established, so nothing was sent."""
-    text = repr(exc)
-    return any(marker in text for marker in ('NewConnectionError', 'Connection refused', 'Name or service not known',
-                                             'nodename nor servname', 'Failed to resolve', 'No route to host'))
+    """True when the connection was never established, so nothing was sent: urllib3 raised NewConnectionError
+    (refused, no route, name resolution failed - urllib3 2's NameResolutionError is one) somewhere in the chain of
+    the requests exception (its ``reason``, ``args``, cause and context)."""
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, NewConnectionError):
+            return True
+        pending.extend([getattr(current, 'reason', None), current.__cause__, current.__context__])
+        pending.extend(current.args)
+    return False
 
 
 def _reason(exc, proxies):

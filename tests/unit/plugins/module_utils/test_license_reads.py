@@ -15,8 +15,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors impor
     AccessDeniedError, AuthError, InvalidValueError,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
-    IdentityError, IncompleteListError, NotUnderstoodError, api_today, find_by_comment, find_license, get_license,
-    list_licenses, read_account,
+    Account, IdentityError, IncompleteListError, NotUnderstoodError, api_today, get_license, read_account, select_licenses,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
     FakeTransport, doc, elem, error_doc, expect, list_doc, make_client,
@@ -163,7 +162,7 @@ def test_a_server_that_serves_fewer_rows_than_asked_is_paged_with_its_size():
         expect('platform', page(2)).answer(list_doc(rows(3, 4), p_elems=5, p_cnt=2, p_num=2)),
         expect('platform', page(3)).answer(list_doc(rows(5), p_elems=5, p_cnt=2, p_num=3)),
     ])
-    assert ids(find_by_comment(client, 'c5', 55163)) == [5]
+    assert ids(Account(client).with_comment('c5', 55163)) == [5]
     transport.assert_done()
 
 
@@ -194,7 +193,7 @@ def test_a_full_page_then_an_empty_page_short_of_p_elems_is_incomplete():
         expect('platform', page(2)).answer(list_doc([], p_elems=4, p_cnt=2, p_num=2)),
     ])
     with pytest.raises(IncompleteListError, match='read 2 of 4 rows'):  # 'c9' may be on a row not served
-        find_by_comment(client, 'c9', 55163)
+        Account(client).with_comment('c9', 55163)
     transport.assert_done()
 
 
@@ -361,7 +360,7 @@ def test_a_row_without_a_comment_cell_is_read_on_its_own():
         ], p_elems=2)),
         expect('platform.edit', {'elid': 4}).answer(one(4, comment='web')),
     ])
-    assert ids(find_by_comment(client, 'web', 55163)) == [4]
+    assert ids(Account(client).with_comment('web', 55163)) == [4]
     transport.assert_done()
 
 
@@ -374,7 +373,7 @@ def test_a_row_of_a_product_shown_by_an_unknown_name_without_a_comment_cell_is_r
         ], p_elems=1)),
         expect('platform.edit', {'elid': 7}).answer(one(7, comment='web')),
     ])
-    assert ids(find_by_comment(client, 'web', 55163)) == [7]
+    assert ids(Account(client).with_comment('web', 55163)) == [7]
     transport.assert_done()
 
 
@@ -389,7 +388,7 @@ def test_rows_without_comment_cells_cost_one_read_per_live_license_of_the_produc
         expect('platform.edit', {'elid': 1}).answer(one(1, comment='a')),
         expect('platform.edit', {'elid': 4}).answer(one(4, comment='b', status=3)),
     ])
-    assert find_by_comment(client, 'web', 55163) == []
+    assert Account(client).with_comment('web', 55163) == []
     transport.assert_done()
 
 
@@ -403,7 +402,7 @@ def test_a_candidate_whose_product_is_not_understood_refuses_the_decision():
         expect('platform.edit', {'elid': 8}).answer(one(8, comment='web', pricelist='VMmanager 6 (2026 edition)')),
     ])
     with pytest.raises(NotUnderstoodError, match='license 8 shows no product this collection knows'):
-        find_by_comment(client, 'web', 55163)
+        Account(client).with_comment('web', 55163)
     transport.assert_done()
 
 
@@ -414,7 +413,7 @@ def test_a_candidate_whose_status_is_not_understood_refuses_the_decision():
         ], p_elems=1)),
     ])
     with pytest.raises(NotUnderstoodError, match=r"license 1 has a status that is not understood \(item_status='Blocked'\)"):
-        find_by_comment(client, 'web', 55163)
+        Account(client).with_comment('web', 55163)
     transport.assert_done()
 
 
@@ -495,7 +494,7 @@ def test_a_comment_carried_by_a_product_shown_by_an_unknown_name_is_read_on_its_
         ], p_elems=3)),
         expect('platform.edit', {'elid': 7}).answer(one(7, comment='lite', pricelist=55200)),
     ])
-    assert ids(find_by_comment(client, 'lite', pricelist)) == expected
+    assert ids(Account(client).with_comment('lite', pricelist)) == expected
     transport.assert_done()
 
 
@@ -504,7 +503,7 @@ def test_a_comment_carried_by_a_product_shown_by_an_unknown_name_is_read_on_its_
 def test_find_license_by_id_that_does_not_exist_never_orders():
     client, transport = scripted([expect('platform.edit', {'elid': 9}).answer(error_doc('missed', 'item', 'No', value='9'))])
     with pytest.raises(IdentityError, match='license id 9 was not found'):
-        find_license(client, 9)
+        Account(client).find(9)
     transport.assert_done()
 
 
@@ -512,14 +511,14 @@ def test_find_license_by_id_of_another_product_is_refused():
     """Issue 9: isp_license_prolong with id and a product of the other kind renewed it anyway."""
     client, transport = scripted([expect('platform.edit', {'elid': 103}).answer(one(103, pricelist=55161))])
     with pytest.raises(IdentityError, match='license 103 is a dcimanager6 license, not vmmanager6'):
-        find_license(client, 103, pricelist=55163)
+        Account(client).find(103, pricelist=55163)
     transport.assert_done()
 
 
 def test_find_license_by_id_whose_product_is_not_understood_is_refused_when_a_product_is_named():
     client, transport = scripted([expect('platform.edit', {'elid': 7}).answer(doc('<id>7</id><status>2</status>'))])
     with pytest.raises(NotUnderstoodError, match='shows no product'):
-        find_license(client, 7, pricelist=55163)
+        Account(client).find(7, pricelist=55163)
     transport.assert_done()
 
 
@@ -531,7 +530,7 @@ def test_find_license_by_comment_refuses_to_guess_between_two():
         ], p_elems=2)),
     ])
     with pytest.raises(IdentityError, match=r"comment 'web' matches 2 licenses \(ids 1, 2\)"):
-        find_license(client, comment='web', pricelist=55163)
+        Account(client).find(comment='web', pricelist=55163)
     transport.assert_done()
 
 
@@ -541,6 +540,13 @@ def test_find_license_by_comment_reads_addons_when_asked():
         expect('platform.edit', {'elid': 1}).answer(doc('<id>1</id><pricelist>55163</pricelist><status>2</status>'
                                                         '<comment>web</comment><addon_55165>3</addon_55165>')),
     ])
-    found = find_license(client, comment='web', pricelist=55163, need_addons=True)
+    found = Account(client).find(comment='web', pricelist=55163, need_addons=True)
     transport.assert_done()
     assert found['addons'] == {'nodes': 3}
+
+
+def list_licenses(client, comment=None, pricelist=None, include_deleted=True, page_size=500):
+    """The licenses of the account with ``comment`` and of ``pricelist`` (None: any), those not understood included
+    (as isp_license_info lists them)."""
+    selection = select_licenses(client, read_account(client, page_size), pricelist, comment, live_only=not include_deleted)
+    return selection.licenses + [lic for lic, _reason in selection.unclear]

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.fleet import Fleet, FleetPlanningError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import comment_problem
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import find_by_comment
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import field_value
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import RequestsTransport
@@ -138,7 +138,7 @@ def test_property_an_accepted_comment_comes_back_as_sent_and_is_found_again(emul
     ordered = fleet_run(emulator, [entry(comment=comment, product='vmmanager6')], check_mode=False)
     assert ordered.planned[0].outcome == 'ok', ordered.planned[0].error
     assert ordered.planned[0].after['comment'] == comment
-    found = find_by_comment(client_for(emulator), comment, 55163)
+    found = Account(client_for(emulator)).with_comment(comment, 55163)
     assert [lic['id'] for lic in found] == [ordered.planned[0].after['id']]
     rerun = fleet_run(emulator, [entry(comment=comment, product='vmmanager6')], check_mode=True)
     assert rerun.planned[0].plan.as_result() == []

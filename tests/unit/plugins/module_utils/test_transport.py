@@ -7,8 +7,11 @@ the default URL for an empty api_url."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 import requests
+import urllib3
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils import api_module
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import DEFAULT_API_URL
@@ -104,8 +107,10 @@ def test_the_rest_of_the_environment_stays_out(monkeypatch, tmp_path):
 def test_proxy_password_never_reaches_the_message(monkeypatch):
     monkeypatch.setenv('HTTPS_PROXY', 'http://proxyuser:pr%40xy-secret@127.0.0.1:9')
     transport = RequestsTransport()
+    refused = urllib3.exceptions.NewConnectionError(None, 'Failed to establish a new connection: Connection refused')
     failure = requests.exceptions.ProxyError(
-        "Unable to connect to proxy http://proxyuser:pr%40xy-secret@127.0.0.1:9 (pr@xy-secret): Connection refused")
+        "Unable to connect to proxy http://proxyuser:pr%40xy-secret@127.0.0.1:9 (pr@xy-secret): Connection refused",
+        urllib3.exceptions.ProxyError('Unable to connect to proxy', refused))
     monkeypatch.setattr(transport.session, 'post', RecordingSession(raise_exc=failure))
     with pytest.raises(TransportError) as caught:
         transport.post(API, data={'func': 'platform'}, timeout=5)
@@ -122,6 +127,45 @@ def test_a_proxy_that_refuses_the_connection_is_a_transport_error_before_sending
         RequestsTransport().post(API, data={'func': 'platform'}, timeout=5)
     assert caught.value.sent is False
     assert 'api.example.test' in str(caught.value)
+
+
+def _raised_by(monkeypatch, failure):
+    transport = RequestsTransport()
+    monkeypatch.setattr(transport.session, 'post', RecordingSession(raise_exc=failure))
+    with pytest.raises(TransportError) as caught:
+        transport.post(API, data={'func': 'platform.order.param'}, timeout=5)
+    return caught.value
+
+
+def test_a_refused_connection_is_known_by_its_type_not_by_its_text(monkeypatch):
+    """Issue 16: "was it sent" came from searching the message for "Connection refused"."""
+    never = urllib3.exceptions.NewConnectionError(None, 'something went wrong')  # no telling words at all
+    pool_error = urllib3.exceptions.MaxRetryError(None, API, reason=never)
+    assert _raised_by(monkeypatch, requests.exceptions.ConnectionError(pool_error)).sent is False
+
+
+def test_a_failed_name_resolution_was_not_sent(monkeypatch):
+    resolution = getattr(urllib3.exceptions, 'NameResolutionError', None)
+    if resolution is None:  # urllib3 1.x: resolution failures are plain NewConnectionError
+        failure = urllib3.exceptions.NewConnectionError(None, 'Failed to resolve api.example.test')
+    else:
+        failure = resolution('api.example.test', None, socket.gaierror(-2, 'Name or service not known'))
+    pool_error = urllib3.exceptions.MaxRetryError(None, API, reason=failure)
+    assert _raised_by(monkeypatch, requests.exceptions.ConnectionError(pool_error)).sent is False
+
+
+@pytest.mark.parametrize('failure', [
+    requests.exceptions.ReadTimeout('Read timed out. (Connection refused by nothing)'),
+    requests.exceptions.ConnectionError(urllib3.exceptions.ProtocolError(
+        'Connection aborted.', ConnectionResetError(104, 'Connection refused, reset by peer'))),
+], ids=['read-timeout', 'reset'])
+def test_a_write_that_may_have_arrived_counts_as_sent_whatever_its_message_says(monkeypatch, failure):
+    """A read timeout or a reset after connecting: the server may have the request (no resend)."""
+    assert _raised_by(monkeypatch, failure).sent is True
+
+
+def test_a_connect_timeout_was_not_sent(monkeypatch):
+    assert _raised_by(monkeypatch, requests.exceptions.ConnectTimeout('timed out')).sent is False
 
 
 # -- client_from_module ------------------------------------------------------------------------------

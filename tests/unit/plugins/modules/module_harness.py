@@ -29,7 +29,7 @@ from ansible.module_utils import basic
 from ansible_collections.ispsystem.billmanager.plugins.module_utils import api_module, license_reads
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
-    FakeClock, FakeTransport, cells, doc, elem, expect, list_doc,
+    FakeClock, FakeTransport, cells, doc, expect, list_doc,
 )
 
 try:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils import reconcile
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError
 from ansible_collections.ispsystem.billmanager.plugins.modules import isp_license
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
-    FakeClock, error_doc, expect, list_doc, ok_doc,
+    error_doc, expect, list_doc, ok_doc,
 )
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.modules.module_harness import (
     AUTH, DATE, FIRST_PAGE, USER, ModuleRun, license_doc, license_row, list_page, read_one, serialized,
