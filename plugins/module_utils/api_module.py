@@ -9,48 +9,16 @@ __metaclass__ = type
 
 import os
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient, DEFAULT_API_URL
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import check_lower_bounds
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_LENGTH_LIMITS
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.failures import Failure
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import DEFAULT_CONFIRM_TIMEOUT
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RequestsTransport,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import HAS_LXML, LXML_IMPORT_ERROR
-
-AUTH_ARGUMENT_SPEC = dict(
-    api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['BILLMGR_API_URL'])),
-    api_user=dict(type='str', required=True, fallback=(env_fallback, ['BILLMGR_API_USER'])),
-    api_password=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['BILLMGR_API_PASSWORD'])),
-    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['BILLMGR_VALIDATE_CERTS'])),
-    ca_path=dict(type='path', fallback=(env_fallback, ['BILLMGR_CA_PATH'])),
-    timeout=dict(type='int', default=30, fallback=(env_fallback, ['BILLMGR_TIMEOUT'])),
-    use_proxy=dict(type='bool', default=True, fallback=(env_fallback, ['BILLMGR_USE_PROXY'])),
-)
-
-
-# Options of the modules that write (doc fragment ispsystem.billmanager.api.writes).
-WRITE_ARGUMENT_SPEC = dict(
-    confirm_timeout=dict(type='int', default=DEFAULT_CONFIRM_TIMEOUT, fallback=(env_fallback, ['BILLMGR_CONFIRM_TIMEOUT'])),
-    wait=dict(type='bool', default=True),
-    wait_timeout=dict(type='int', default=DEFAULT_WAIT_TIMEOUT),
-    comment_length_limits=dict(type='list', elements='int', default=list(COMMENT_LENGTH_LIMITS)),
-)
-
-
-def argument_spec(writes=False, **module_options):
-    """The auth options (plus the write options when ``writes``) and a module's own options."""
-    spec = dict(AUTH_ARGUMENT_SPEC)
-    if writes:
-        spec.update(WRITE_ARGUMENT_SPEC)
-    spec.update(module_options)
-    return spec
-
 
 def check_requirements(module):
     """Fail with missing_required_lib when requests or lxml is not importable."""

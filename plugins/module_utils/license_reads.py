@@ -79,6 +79,33 @@ def read_one(client, license_id):
     return found, doc
 
 
+# What a decision may need to see of a license, and whether the row it was read from shows it. The comment is shown
+# only where the row has a comment cell: the vendor's list docs show no comment column, and "no cell" never means
+# "no comment".
+SHOWN = {
+    'addons': lambda lic, row: lic['addons'] is not None,
+    'product': lambda lic, row: lic['pricelist'] is not None,
+    'status': lambda lic, row: lic['status'] in KNOWN_STATUSES,
+    'comment': lambda lic, row: row is None or row.find('comment') is not None,
+}
+
+
+def complete(client, lic, needs, row=None):
+    """``lic`` when the ``row`` it was read from (None: a read of its own) shows each of ``needs``; otherwise the
+    license read on its own (``platform.edit``), or None when BILLmanager says it no longer exists.
+
+    The one place where a license is read again because a list row does not show what a decision needs.
+    """
+    if all(SHOWN[need](lic, row) for need in needs):
+        return lic
+    return get_license(client, lic['id'])
+
+
+def with_addons(client, lic):
+    """``lic`` with its addon values (read on its own when its row shows none; as it is when it is gone)."""
+    return complete(client, lic, ['addons']) or lic
+
+
 class AccountList:
     """Every ``<elem>`` row of ``func=platform`` and what reading them showed about the server's paging."""
 
@@ -231,10 +258,10 @@ def select_licenses(client, listing, pricelist=None, comment=None, live_only=Tru
         lic = license_from_row(row, today)
         if _ruled_out(lic, pricelist, live_only):
             continue
-        if (pricelist is not None and lic['pricelist'] is None) or (comment is not None and cell is None):
-            lic = get_license(client, lic['id'])
-            if lic is None or _ruled_out(lic, pricelist, live_only):
-                continue
+        needs = (['product'] if pricelist is not None else []) + (['comment'] if comment is not None else [])
+        lic = complete(client, lic, needs, row)
+        if lic is None or _ruled_out(lic, pricelist, live_only):
+            continue
         select_into(selection, lic, pricelist, comment, live_only)
     return selection
 
@@ -313,22 +340,19 @@ class Account:
                                 % (comment, len(matches), ', '.join('%s' % lic['id'] for lic in matches)))
         if not matches:
             return None
-        found = matches[0]
-        if need_addons and found['addons'] is None:
-            found = get_license(self.client, found['id']) or found
-        return found
+        return complete(self.client, matches[0], ['addons'] if need_addons else []) or matches[0]
 
     def _by_id(self, license_id, need_addons):
         if self.listing is None:
             return get_license(self.client, license_id)
         if self._rows_by_id is None:
             today = self.today()
-            self._rows_by_id = dict((lic['id'], lic) for lic in (license_from_row(row, today) for row in self.listing.rows))
-        found = self._rows_by_id.get(license_id)
-        if found is None or found['status'] not in KNOWN_STATUSES or found['pricelist'] is None \
-                or (need_addons and found['addons'] is None):
-            return get_license(self.client, license_id)  # not in the list, or the row does not show enough
-        return found
+            self._rows_by_id = dict((lic['id'], (lic, row)) for lic, row in
+                                    ((license_from_row(row, today), row) for row in self.listing.rows))
+        if license_id not in self._rows_by_id:
+            return get_license(self.client, license_id)
+        found, row = self._rows_by_id[license_id]
+        return complete(self.client, found, ['status', 'product'] + (['addons'] if need_addons else []), row)
 
     def with_comment(self, comment, pricelist):
         """The live licenses of ``pricelist`` carrying ``comment`` (the order gate's question); refuses when unsure."""
@@ -355,21 +379,21 @@ class Account:
             lic = license_from_row(row, today)
             if lic['status'] == 'deleted':
                 continue
-            if row.find('comment') is None:
-                self._unresolved.append(lic)
-            else:
+            if SHOWN['comment'](lic, row):
                 self._by_comment.setdefault(lic['comment'], []).append(lic)
+            else:
+                self._unresolved.append((lic, row))
 
     def _resolve(self, pricelist):
         """Read on its own each live row of ``pricelist`` (or of an unknown product) that shows no comment cell."""
         if pricelist in self._resolved:
             return
         remaining = []
-        for lic in self._unresolved:
+        for lic, row in self._unresolved:
             if lic['pricelist'] is not None and lic['pricelist'] != pricelist:
-                remaining.append(lic)
+                remaining.append((lic, row))
                 continue
-            found = get_license(self.client, lic['id'])
+            found = complete(self.client, lic, ['comment'], row)
             if found is not None and found['status'] != 'deleted':
                 self._by_comment.setdefault(found['comment'], []).append(found)
         self._unresolved = remaining
@@ -383,11 +407,9 @@ class Account:
             return
         learned = []
         for lic in carriers:
-            if lic['pricelist'] is None:
-                lic = get_license(self.client, lic['id'])
-                if lic is None or lic['status'] == 'deleted' or lic['comment'] != comment:
-                    continue
-            learned.append(lic)
+            lic = complete(self.client, lic, ['product'])
+            if lic is not None and lic['status'] != 'deleted' and lic['comment'] == comment:
+                learned.append(lic)
         self._by_comment[comment] = learned
 
     def near_matches(self, comment, pricelist):

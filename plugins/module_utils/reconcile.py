@@ -34,7 +34,6 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal impo
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import Waits, describe_progress, in_flux
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
-STATES = ['present', 'active', 'suspended', 'absent']
 TRIAL_NOTE = 'a trial license is not renewed (BILLmanager does not prolong trials); order a paid one to keep it'
 IN_FLUX_NOTE = ('license %s shows %s: nothing is planned for it now; rerun once it settles to check it against what '
                 'is wanted')

@@ -257,13 +257,15 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
-    argument_spec, client_from_module, fail_from_error,
+    client_from_module, fail_from_error,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.options import (
+    CONNECTION, IDENTITY, LICENSE_STATE, WRITES, OptionSpec,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
-    STATES, Applier, check_near_matches, check_renames, check_wanted, plan_wanted,
+    Applier, check_near_matches, check_renames, check_wanted, plan_wanted,
 )
 
 CART_WARNING = ('skip_basket=false leaves the order unpaid in the cart: no license exists until it is paid, '
@@ -306,23 +308,9 @@ def result(module, planned, after, **extra):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
-            writes=True,
-            id=dict(type='int'),
-            comment=dict(type='str'),
-            product=dict(type='str', choices=PRODUCT_NAMES),
-            pricelist=dict(type='int'),
-            addons=dict(type='dict'),
-            period=dict(type='str', choices=PERIOD_CHOICES, default='1'),
-            autoprolong=dict(type='str', choices=AUTOPROLONG_CHOICES, default='off'),
-            skip_basket=dict(type='bool', default=True),
-            state=dict(type='str', choices=STATES, default='present'),
-        ),
-        mutually_exclusive=[('product', 'pricelist')],
-        required_one_of=[('id', 'comment')],
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(**CONNECTION.merge(WRITES, IDENTITY, LICENSE_STATE, OptionSpec(dict(
+        skip_basket=dict(type='bool', default=True),
+    ))).module_kwargs())
     client = client_from_module(module)
     run_state = {'planned': None}
     try:

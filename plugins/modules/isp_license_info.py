@@ -309,28 +309,21 @@ api:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
-    argument_spec, client_from_module, fail_from_error,
+    client_from_module, fail_from_error,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    PRODUCT_NAMES, STATUS_CHOICES, pricelist_of,
-)
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_RULE, comment_problem
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import STATUS_CHOICES, pricelist_of
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import comment_refusal
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
-    FilteredListError, get_license, read_account, read_one, select_licenses,
+    FilteredListError, check_product, read_account, read_one, select_licenses, with_addons,
 )
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.options import CONNECTION, FILTER, OptionSpec
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.server_report import server_report
 
 
-def matches(item, params, pricelist):
-    if params['comment'] is not None and item['comment'] != params['comment']:
-        return False
-    if pricelist is not None and item['pricelist'] != pricelist:
-        return False
-    statuses = params['status']
-    if statuses:
-        return item['status'] in statuses
-    return item['status'] != 'deleted'
+def wanted_status(lic, statuses):
+    """True when ``lic`` is in one of ``statuses`` (none given: any status but deleted)."""
+    return lic['status'] in statuses if statuses else lic['status'] != 'deleted'
 
 
 def find_licenses(client, params):
@@ -338,42 +331,33 @@ def find_licenses(client, params):
     pricelist = pricelist_of(params['product'], params['pricelist'])
     if params['id'] is not None:
         found, doc = read_one(client, params['id'])
-        candidates = [found] if found else []
-        selected = [item for item in candidates if matches(item, params, pricelist)]
+        if found is not None:
+            check_product(found, pricelist)  # a license of another product fails, as in every module
+        selected = [found] if found is not None and found['comment'] == (params['comment'] or found['comment']) \
+            and wanted_status(found, params['status']) else []
         report = server_report(client, one=doc, licenses=selected)
     else:
         listing = read_account(client)
         live_only = not params['status'] or 'deleted' not in params['status']
         selection = select_licenses(client, listing, pricelist, params['comment'], live_only=live_only)
         candidates = selection.licenses + [lic for lic, _reason in selection.unclear]
-        selected = [item for item in candidates if matches(item, params, pricelist)]
+        selected = [lic for lic in candidates if wanted_status(lic, params['status'])]
         if params['details']:
-            # Only rows without addon values need a read of their own.
-            selected = [item if item['addons'] is not None else get_license(client, item['id']) or item for item in selected]
+            selected = [with_addons(client, lic) for lic in selected]
         report = server_report(client, listing=listing, licenses=selected)
     report['requests'] = client.request_count
     return sorted(selected, key=lambda item: item['id'] or 0), report
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
-            id=dict(type='int'),
-            comment=dict(type='str'),
-            product=dict(type='str', choices=PRODUCT_NAMES),
-            pricelist=dict(type='int'),
-            status=dict(type='list', elements='str', choices=STATUS_CHOICES),
-            details=dict(type='bool', default=False),
-        ),
-        mutually_exclusive=[('product', 'pricelist')],
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(**CONNECTION.merge(FILTER, OptionSpec(dict(
+        status=dict(type='list', elements='str', choices=STATUS_CHOICES),
+        details=dict(type='bool', default=False),
+    ))).module_kwargs())
     client = client_from_module(module)
-    comment = module.params['comment']
-    if comment is not None and comment_problem(comment):
-        module.fail_json(msg='comment %r cannot match any license: %s; %s' % (comment, comment_problem(comment), COMMENT_RULE),
-                         licenses=[])
     try:
+        if module.params['comment'] is not None and comment_refusal(module.params['comment']):
+            raise InvalidOptionError(comment_refusal(module.params['comment']), ['comment'])
         licenses, report = find_licenses(client, module.params)
     except FilteredListError as exc:
         fail_from_error(module, client, exc, licenses=[], api=server_report(client, listing=exc.listing, saved_filter=exc.shown))

@@ -186,12 +186,15 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
-    argument_spec, client_from_module, fail_from_error,
+    client_from_module, fail_from_error,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import PRODUCT_NAMES, RENEWAL_PERIODS
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import DEFAULT_RENEWAL_PERIOD
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import parse_date
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account, IdentityError
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.options import (
+    CONNECTION, IDENTITY, RENEWAL_TARGET, WRITES, OptionSpec, renewal_period,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import ConfirmedByRead, VerificationError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import Applier, check_wanted, plan_wanted
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import check_renewable
@@ -253,23 +256,10 @@ def run(module, client, result):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
-            writes=True,
-            id=dict(type='int'),
-            comment=dict(type='str'),
-            product=dict(type='str', choices=PRODUCT_NAMES),
-            pricelist=dict(type='int'),
-            period=dict(type='int', choices=list(RENEWAL_PERIODS), default=1),
-            min_days_left=dict(type='int'),
-            until=dict(type='str', aliases=['renew_until']),
-            max_periods=dict(type='int', default=12),
-            force=dict(type='bool', default=False),
-        ),
-        mutually_exclusive=[('product', 'pricelist'), ('min_days_left', 'until')],
-        required_one_of=[('id', 'comment')],
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(**CONNECTION.merge(WRITES, IDENTITY, RENEWAL_TARGET, OptionSpec(dict(
+        period=renewal_period(default=DEFAULT_RENEWAL_PERIOD),
+        force=dict(type='bool', default=False),
+    ))).module_kwargs())
     client = client_from_module(module)
     result = dict(changed=False, calls=[], periods=0)
     try:

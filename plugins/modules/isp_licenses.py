@@ -312,46 +312,29 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module import (
-    argument_spec, client_from_module, fail_from_error,
-)
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    AUTOPROLONG_CHOICES, PERIOD_CHOICES, PRODUCT_NAMES, RENEWAL_PERIODS,
+    client_from_module, fail_from_error,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.fleet import Fleet
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import STATES
-
-LICENSE_OPTIONS = dict(
-    name=dict(type='str'),
-    id=dict(type='int'),
-    comment=dict(type='str'),
-    product=dict(type='str', choices=PRODUCT_NAMES),
-    pricelist=dict(type='int'),
-    addons=dict(type='dict'),
-    allow_shrink=dict(type='bool', default=True),
-    period=dict(type='str', choices=PERIOD_CHOICES, default='1'),
-    autoprolong=dict(type='str', choices=AUTOPROLONG_CHOICES, default='off'),
-    state=dict(type='str', choices=STATES, default='present'),
-    renew=dict(type='dict', options=dict(
-        min_days_left=dict(type='int'),
-        until=dict(type='str', aliases=['renew_until']),
-        period=dict(type='int', choices=list(RENEWAL_PERIODS)),
-        max_periods=dict(type='int', default=12),
-    ), mutually_exclusive=[('min_days_left', 'until')], required_one_of=[('min_days_left', 'until')]),
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.options import (
+    CONNECTION, IDENTITY, LICENSE_STATE, RENEWAL_TARGET, WRITES, OptionSpec, renewal_period,
 )
+
+# One entry of ``licenses``: the options of isp_license, a name, allow_shrink, and a renewal target.
+LICENSE = IDENTITY.merge(LICENSE_STATE, OptionSpec(dict(
+    name=dict(type='str'),
+    allow_shrink=dict(type='bool', default=True),
+    renew=RENEWAL_TARGET.merge(OptionSpec(dict(period=renewal_period()), required_one_of=[('min_days_left', 'until')]))
+    .nested(type='dict'),
+)))
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(
-            writes=True,
-            licenses=dict(type='list', elements='dict', required=True, options=LICENSE_OPTIONS,
-                          mutually_exclusive=[('product', 'pricelist')], required_one_of=[('id', 'comment')]),
-            max_orders=dict(type='int', default=10),
-            max_renewals=dict(type='int'),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(**CONNECTION.merge(WRITES, OptionSpec(dict(
+        licenses=LICENSE.nested(type='list', elements='dict', required=True),
+        max_orders=dict(type='int', default=10),
+        max_renewals=dict(type='int'),
+    ))).module_kwargs())
     client = client_from_module(module)
     fleet = Fleet(client, module.params, check_mode=module.check_mode)
     try:

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils import catalogue
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import STATES
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.options import STATES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 PACKAGE = 'ansible_collections.ispsystem.billmanager.plugins'

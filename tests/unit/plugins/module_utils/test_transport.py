@@ -13,7 +13,7 @@ import pytest
 import requests
 import urllib3
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils import api_module
+from ansible_collections.ispsystem.billmanager.plugins.module_utils import api_module, options
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import DEFAULT_API_URL
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import RequestsTransport
@@ -210,7 +210,7 @@ def test_use_proxy_reaches_the_transport(built_transports, use_proxy):
 
 
 def test_use_proxy_option_defaults_to_true_with_an_environment_fallback():
-    spec = api_module.argument_spec()['use_proxy']
+    spec = options.CONNECTION.options['use_proxy']
     assert spec['type'] == 'bool'
     assert spec['default'] is True
     assert spec['fallback'][1] == ['BILLMGR_USE_PROXY']

@@ -238,13 +238,22 @@ def test_an_error_that_does_not_name_the_id_is_not_taken_for_not_found(monkeypat
 @pytest.mark.parametrize('filters, expected', [
     ({'comment': 'web-cluster'}, [101]),
     ({'comment': 'other'}, []),
-    ({'product': 'dcimanager6'}, []),
+    ({'product': 'vmmanager6'}, [101]),
     ({'status': ['suspended']}, []),
 ])
 def test_id_with_filters(monkeypatch, filters, expected):
     run = Run(monkeypatch, [expect('platform.edit', {'elid': 101}).answer(edit_answer(101, 55163, 2, 'web-cluster', {}))])
     assert ids(run(dict(AUTH, id=101, **filters))) == expected
     run.transport.assert_done()
+
+
+@pytest.mark.parametrize('filters', [{'product': 'dcimanager6'}, {'pricelist': 55161}])
+def test_an_id_of_another_product_fails_as_in_every_module(monkeypatch, filters):
+    """Issue 16: it returned [] while the user guide says a license given by id of another product fails."""
+    run = Run(monkeypatch, [expect('platform.edit', {'elid': 101}).answer(edit_answer(101, 55163, 2, 'web-cluster', {}))])
+    result = run(dict(AUTH, id=101, **filters), fails=True)
+    assert 'license 101 is a vmmanager6 license, not ' in result['msg']
+    assert result['licenses'] == []
 
 
 def test_id_of_a_deleted_license_is_left_out_unless_asked_for(monkeypatch):
