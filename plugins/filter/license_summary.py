@@ -17,6 +17,8 @@ description:
     license after the run (as above) and what the run did to it - V(no change), V(changed) with the calls in words,
     or in check mode V(would change) with the calls a real run would make - followed by the entry's notes.
     A failed entry shows why it failed.
+  - Given a whole result of M(ispsystem.billmanager.isp_licenses) (recognised by its C(results)), one such line per
+    license, separated by line breaks.
   - The summary line of the role P(ispsystem.billmanager.panel_license#role).
   - Pure, no request is made.
 author:
@@ -26,7 +28,8 @@ options:
   _input:
     description:
       - A license dict (RV(ispsystem.billmanager.isp_license#module:license)), an entry of
-        RV(ispsystem.billmanager.isp_licenses#module:results) (recognised by its C(outcome)), or V(null).
+        RV(ispsystem.billmanager.isp_licenses#module:results) (recognised by its C(outcome)), a whole result of
+        M(ispsystem.billmanager.isp_licenses) (recognised by its C(results)), or V(null).
     type: dict
     required: true
   check_mode:
@@ -70,15 +73,17 @@ _value:
   description:
     - 'The summary line. For a license: C(license 1000 vmmanager6 active "web" nodes=3, vms=50 expires 2026-12-27 (30 days)).'
     - 'For an entry: C(web: license 1000 ...; changed: renewed 1 period, nodes 2->3; note: ...).'
+    - For a whole isp_licenses result, the lines of its entries, separated by line breaks.
   type: str
 '''
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import addon_key
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import kind_of
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import addon_changes
 
-CALL_WORDS = {'platform.order.param': 'ordered', 'platform.suspend': 'suspended', 'platform.resume': 'resumed',
-              'platform.delete': 'deleted'}
+# Words for the kinds of calls (catalogue.CALL_KINDS); renewals and edits are told by what they do.
+KIND_WORDS = {'order': 'ordered', 'suspend': 'suspended', 'resume': 'resumed', 'delete': 'deleted'}
 OUTCOMES = ('unchanged', 'changed', 'failed', 'not tried', 'planned')
 
 
@@ -118,25 +123,22 @@ def license_line(lic, names=None):
 def describe_calls(calls, before=None, names=None):
     """Short words for write calls: ordered, renewed 2 periods, nodes 3->4, comment set to 'x', suspended ..."""
     names = names or {}
-    before = before or {}
-    old = before.get('addons') or {}
     words = []
     renewals = 0
     for call in calls or []:
-        func = call.get('func')
+        kind = kind_of(call.get('func'))
         params = call.get('params') or {}
-        if func == 'service.prolong':
+        if kind == 'renewal':
             if not renewals:
                 words.append(None)  # the place of the renewals, in the order of the calls
             renewals += 1
-        elif func == 'platform.edit':
-            changed = ((addon_key(before.get('pricelist'), int(field[len('addon_'):])), params[field])
-                       for field in params if field.startswith('addon_'))
-            words.extend('%s %s->%s' % (names.get(key, key), old.get(key, '?'), count) for key, count in sorted(changed))
+        elif kind == 'edit':
+            words.extend('%s %s->%s' % (names.get(key, key), '?' if old is None else old, count)
+                         for key, old, count in sorted(addon_changes(params, before), key=lambda change: change[0]))
             if 'comment' in params:
                 words.append('comment set to %r' % params['comment'])
         else:
-            words.append(CALL_WORDS.get(func, '%s' % func))
+            words.append(KIND_WORDS.get(kind, '%s' % kind))
     return ['renewed %s period%s' % (renewals, '' if renewals == 1 else 's') if word is None else word for word in words]
 
 
@@ -175,6 +177,12 @@ def license_summary(data, check_mode=False, addon_names=None, changes=None, note
     names = _names(addon_names)
     if isinstance(data, dict) and 'outcome' in data:
         return result_line(data, check_mode, names, _strings(changes, 'changes'), _strings(notes, 'notes'))
+    if isinstance(data, dict) and 'results' in data:
+        # A whole isp_licenses result: one line per license (the changes and notes given apply to each).
+        if not isinstance(data['results'], list):
+            raise AnsibleFilterError('license_summary: the results of an isp_licenses result must be a list')
+        return '\n'.join(result_line(entry, check_mode, names, _strings(changes, 'changes'), _strings(notes, 'notes'))
+                         for entry in data['results'])
     return license_line(data, names)
 
 

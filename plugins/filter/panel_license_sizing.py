@@ -146,7 +146,7 @@ def _names(name, spec):
     return 'addons.%s' % name, lambda field: 'addons.%s.%s' % (name, field)
 
 
-def addon_key(product, name, spec, what, field):
+def option_key_of_addon(product, name, spec, what, field):
     """The key of the addon in the ``addons`` option of the modules: its alias, or the given id of an unpublished one."""
     published = PRODUCTS[product]['addons'][name] is not None
     if published:
@@ -178,7 +178,7 @@ def size_addon(product, name, spec):
         return None
     if len(sources) > 1:
         raise AnsibleFilterError('%s: give one source for the count, not %s' % (what, ' and '.join(sources)))
-    key = addon_key(product, name, spec, what, field)
+    key = option_key_of_addon(product, name, spec, what, field)
 
     if sources[0] == 'count':
         counted = parse_count(spec['count'], what)

@@ -76,7 +76,7 @@ def fail_from_error(module, client, error, plan=None, failure_of=None, epilogue=
             details[name] = value
     if details:
         result['api_error'] = details
-    failure = failure_of or Failure(error, plan, spent=result)
+    failure = failure_of or Failure(error, plan, new_ids=result)
     if plan is not None and plan.outcomes:
         result['calls_sent'] = plan.sent_report()
         result['calls_completed'] = plan.completed

@@ -29,13 +29,13 @@ def entry_label(index, name):
 class Failure:
     """One failure: the error (its message, ``options``, ``advice``, ``entry``) and the plan it happened in."""
 
-    def __init__(self, error, plan=None, spent=None):
+    def __init__(self, error, plan=None, new_ids=None):
         self.error = error
         self.sent = plan.sent_report() if plan is not None and plan.outcomes else []
         self.written = bool(plan is not None and plan.may_have_written)
         self.money_may_have_moved = bool(plan is not None and any(
             call.spends_money and outcome in WRITTEN for call, outcome in zip(plan.calls, plan.outcomes)))
-        self.spent = dict(spent or {})
+        self.new_ids = dict(new_ids or {})
 
     @property
     def advice(self):
@@ -65,8 +65,8 @@ class Failure:
     def _sent_note(self):
         sent = ', '.join('%s (%s)' % (call['func'], 'outcome unknown' if call['outcome'] == UNKNOWN else call['outcome'])
                          for call in self.sent)
-        known = ', '.join('%s %s' % (name.replace('_', ' '), self.spent[name]) for name in ('order_id', 'license_id')
-                          if self.spent.get(name) is not None)
+        known = ', '.join('%s %s' % (name.replace('_', ' '), self.new_ids[name]) for name in ('order_id', 'license_id')
+                          if self.new_ids.get(name) is not None)
         return 'Sent before the failure: %s%s.' % (sent, '; %s' % known if known else '')
 
     def as_dict(self, redact):

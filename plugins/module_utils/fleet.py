@@ -217,7 +217,7 @@ class Fleet:
         with bad input."""
         failed = next((planned for planned in self.planned if planned.outcome == 'failed'), None)
         if failed is not None:
-            return Failure(failed.error, failed.plan, failed.spent), self.progress()
+            return Failure(failed.error, failed.plan, failed.new_ids), self.progress()
         if self.bad_input:
             index = min(self.bad_input)
             return Failure(self.bad_input[index]), self.progress()
@@ -271,7 +271,7 @@ class Fleet:
             return result
         result = {
             'name': wanted.label,
-            'id': (planned.after or planned.current or {}).get('id') or planned.spent.get('license_id'),
+            'id': (planned.after or planned.current or {}).get('id') or planned.new_ids.get('license_id'),
             'outcome': self._outcome(planned),
             'changed': self._changed(planned),
             'before': planned.current,
@@ -279,10 +279,10 @@ class Fleet:
             'calls': planned.plan.as_result(),
             'notes': planned.notes,
         }
-        if 'order_id' in planned.spent:
-            result['order_id'] = planned.spent['order_id']
+        if 'order_id' in planned.new_ids:
+            result['order_id'] = planned.new_ids['order_id']
         if planned.outcome == 'failed':
-            failure = Failure(planned.error, planned.plan, planned.spent)
+            failure = Failure(planned.error, planned.plan, planned.new_ids)
             result['msg'] = failure.headline(self.client.redact)
             result['failure'] = failure.as_dict(self.client.redact)
             if planned.plan.outcomes:

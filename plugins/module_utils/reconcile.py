@@ -81,15 +81,14 @@ class Wanted:
 
 
 def check_wanted(options, index=None, renew_option='renew'):
-    """The Wanted for ``options``, or InvalidOptionError naming the options concerned.
+    """The Wanted for ``options``, or InvalidOptionError naming the options concerned: what the argument specs cannot
+    say (one of id and comment, mutually exclusive options, choices and types are theirs).
 
     ``index``: its place in a fleet's ``licenses``. ``renew_option``: the name of the option that holds the renewal
     target (None: its keys are options of their own, as in isp_license_prolong).
     """
     wanted = Wanted(options, index)
     prefix = wanted.renew_prefix = '%s.' % renew_option if renew_option else ''
-    if wanted.id is None and wanted.comment is None:
-        raise wanted.error('one of id or comment is required to identify the license', 'id', 'comment')
     if wanted.id is None and wanted.pricelist is None:
         raise wanted.error(PRODUCT_REQUIRED, 'product', 'pricelist')
     if wanted.comment is not None and comment_problem(wanted.comment):
@@ -171,7 +170,7 @@ class Planned:
         self.plan = plan
         self.notes = notes or []
         self.after = None
-        self.spent = {}  # order_id / license_id of an order
+        self.new_ids = {}  # order_id and license_id of an order, as soon as they are known
         self.confirmed = None  # after a lost order answer: the one license a fresh read found
         self.outcome = None  # None (not tried), 'ok', 'failed'
         self.error = None
@@ -368,7 +367,7 @@ class Applier:
         else:
             matches = [planned.confirmed]
         found = _the_ordered_one(planned, matches, self.client)
-        planned.spent['license_id'] = found['id']
+        planned.new_ids['license_id'] = found['id']
         planned.after = get_license(self.client, found['id']) or found
         verify_applied(planned.plan.part(1), None, planned.after)
 
@@ -440,18 +439,18 @@ def check_near_matches(account, planned_list):
 def _note_order(planned, answer):
     if isinstance(answer, ConfirmedByRead):
         planned.confirmed = answer.license  # the answer was lost; the confirming read found it
-        planned.spent['license_id'] = answer.license['id']
+        planned.new_ids['license_id'] = answer.license['id']
         return
     # A paid order answers <billorder.id>; one left in the cart answers <billorder> (and an <ok> with a text).
     for key, path in (('order_id', 'billorder.id'), ('order_id', 'billorder'), ('license_id', 'id')):
         value = parse_int(text_of(answer, path))
-        if value is not None and key not in planned.spent:
-            planned.spent[key] = value
+        if value is not None and key not in planned.new_ids:
+            planned.new_ids[key] = value
 
 
 def _the_ordered_one(planned, matches, client):
     wanted = planned.wanted
-    new_id = planned.spent.get('license_id')
+    new_id = planned.new_ids.get('license_id')
     if len(matches) > 1:
         raise _duplicates(wanted.comment, matches)
     if not matches:

@@ -272,39 +272,52 @@ CART_WARNING = ('skip_basket=false leaves the order unpaid in the cart: no licen
                 'so this task cannot find it and orders again on every run (it is not idempotent)')
 
 
-def run(module, client, run_state):
-    """Read, plan, apply, verify: one run of isp_license. ``run_state['planned']`` is kept for a failure report."""
-    params = module.params
-    wanted = check_wanted(params)
-    account = Account(client, params['comment_length_limits'])
-    applier = Applier(client, account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
-    current = applier.settled(account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons)))
-    planned = plan_wanted(wanted, current, account.today())
-    run_state['planned'] = planned
-    applier.check_in_flux(planned)
-    check_renames(account, [planned])
-    check_near_matches(account, [planned])
-    if planned.orders and not params['skip_basket']:
-        module.warn(CART_WARNING)
-    if not planned.plan or module.check_mode:
+class LicenseRun:
+    """One run of isp_license: read, plan, apply, verify. ``planned`` is kept once made, for the failure report."""
+
+    def __init__(self, module, client):
+        self.module = module
+        params = module.params
+        self.account = Account(client, params['comment_length_limits'])
+        self.applier = Applier(client, self.account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
+        self.planned = None
+
+    def plan(self):
+        params = self.module.params
+        wanted = check_wanted(params)
+        found = self.account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons))
+        self.planned = plan_wanted(wanted, self.applier.settled(found), self.account.today())
+        self.applier.check_in_flux(self.planned)
+        check_renames(self.account, [self.planned])
+        check_near_matches(self.account, [self.planned])
+        if self.planned.orders and not params['skip_basket']:
+            self.module.warn(CART_WARNING)
+        return self.planned
+
+    def apply(self):
+        planned = self.planned
+        self.applier.apply(planned)
+        if planned.orders and self.module.params['skip_basket']:
+            self.applier.check_orders([planned])
+        self.applier.wait_active(planned)
+
+    def result(self):
+        planned = self.planned
+        applied = bool(planned.plan) and not self.module.check_mode
         for note in planned.notes:
-            module.warn(note)
-        return result(module, planned, planned.predicted())
-    applier.apply(planned)
-    if planned.orders and params['skip_basket']:
-        applier.check_orders([planned])
-    applier.wait_active(planned)
-    for note in planned.notes:
-        module.warn(note)
-    return result(module, planned, planned.after, **planned.spent)
+            self.module.warn(note)
+        after = planned.after if applied else planned.predicted()
+        outcome = dict(changed=bool(planned.plan), license=after, calls=planned.plan.as_result(),
+                       **(planned.new_ids if applied else {}))
+        if self.module._diff:
+            outcome['diff'] = {'before': planned.current or {}, 'after': after or {}}
+        return outcome
 
-
-def result(module, planned, after, **extra):
-    calls = planned.plan.as_result()
-    outcome = dict(changed=bool(calls), license=after, calls=calls, **extra)
-    if module._diff:
-        outcome['diff'] = {'before': planned.current or {}, 'after': after or {}}
-    return outcome
+    def failure_details(self):
+        planned = self.planned
+        if planned is None:
+            return dict(calls=[], calls_completed=0)
+        return dict(planned.new_ids, calls=planned.plan.as_result(), calls_completed=planned.plan.completed)
 
 
 def main():
@@ -312,16 +325,14 @@ def main():
         skip_basket=dict(type='bool', default=True),
     ))).module_kwargs())
     client = client_from_module(module)
-    run_state = {'planned': None}
+    run = LicenseRun(module, client)
     try:
-        outcome = run(module, client, run_state)
+        planned = run.plan()
+        if planned.plan and not module.check_mode:
+            run.apply()
     except BillmgrError as exc:
-        planned = run_state['planned']
-        details = dict(planned.spent) if planned else {}
-        details['calls'] = planned.plan.as_result() if planned else []
-        details['calls_completed'] = planned.plan.completed if planned else 0
-        fail_from_error(module, client, exc, planned.plan if planned else None, **details)
-    module.exit_json(**outcome)
+        fail_from_error(module, client, exc, run.planned.plan if run.planned else None, **run.failure_details())
+    module.exit_json(**run.result())
 
 
 if __name__ == '__main__':

@@ -124,3 +124,16 @@ def test_failed_not_tried_and_planned_entries():
 
 def test_the_filter_module():
     assert FilterModule().filters() == {'license_summary': license_summary}
+
+
+def test_a_whole_isp_licenses_result_gives_one_line_per_license():
+    """Issue 16: a whole result printed a nonsense line (it was taken for a license dict)."""
+    result = {'changed': False, 'summary': {'licenses': 2},
+              'results': [{'name': 'a', 'outcome': 'unchanged', 'after': None, 'before': None, 'calls': []},
+                          {'name': 'b', 'outcome': 'unchanged', 'after': None, 'before': None, 'calls': []}]}
+    assert license_summary(result).split('\n') == ['a: no license; no change', 'b: no license; no change']
+
+
+def test_a_whole_result_whose_results_are_not_a_list_is_a_clear_error():
+    with pytest.raises(AnsibleFilterError, match='results of an isp_licenses result must be a list'):
+        license_summary({'results': 'oops'})
