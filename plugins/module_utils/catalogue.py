@@ -44,6 +44,9 @@ STATUS_TEXTS = {
     'processing': 5, 'inprogress': 5, 'обрабатывается': 5, 'вобработке': 5,
 }
 
+# What the modules can be told a license should be (option state), and the default.
+WANTED_STATES = ['present', 'active', 'suspended', 'absent']
+DEFAULT_WANTED_STATE = 'present'
 # Statuses in which a license is not active yet, but will be without anything being written (a wait waits for them).
 NOT_YET_ACTIVE = frozenset(['ordered', 'processing'])
 KNOWN_STATUSES = frozenset(STATUS_NAMES)

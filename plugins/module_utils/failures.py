@@ -84,5 +84,4 @@ class Failure:
 
 
 def _sentence(text):
-    text = text.rstrip()
-    return text if text.endswith(('.', ':', ';', '!', '?')) else text + '.'
+    return text.rstrip().rstrip('.') + '.'

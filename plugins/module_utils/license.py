@@ -18,10 +18,10 @@ import re
 import unicodedata
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    PERIOD_NAMES, PRICELIST_TO_PRODUCT, STATUS_CODES, addon_id_of_field, addon_key, days_between, pricelist_from_name,
+    AUTOPROLONG_CHOICES, DATE_FORMAT, PERIOD_NAMES, PRICELIST_TO_PRODUCT, STATUS_CODES, addon_id_of_field, addon_key, days_between, pricelist_from_name,
     status_from_text,
 )
-DATE_FORMATS = ('%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%d.%m.%Y', '%Y/%m/%d')
+DATE_FORMATS = (DATE_FORMAT, DATE_FORMAT + ' %H:%M:%S', '%d.%m.%Y', '%Y/%m/%d')
 # An amount: digits with optional thousands separators (space, comma, dot) and a decimal part.
 AMOUNT = re.compile(r'-?\d[\d\s\u00a0.,]*\d|-?\d')
 # The leading number of an ``orig`` attribute such as "2_2_16" is the status code.
@@ -301,7 +301,7 @@ def parse_autoprolong(value):
     number = parse_int(lowered)
     if number is None:
         number = _months_from_text(lowered)
-    if number in (1, 12):
+    if '%s' % number in AUTOPROLONG_CHOICES:
         return '%s' % number
     return value
 

@@ -10,10 +10,9 @@ Pure functions: no requests, no Ansible. The module reads, calls ``plan_license`
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import datetime
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    LIVE_STATUSES, NOT_YET_ACTIVE, PERIODS, addon_field, addon_id_of_field, PRICELIST_TO_PRODUCT, STATUS_NAMES, addon_aliases, addon_key, product_label,
+    FUNCS, LIVE_STATUSES, NOT_YET_ACTIVE, PERIODS, addon_field, addon_id_of_field, days_between, PRICELIST_TO_PRODUCT, STATUS_NAMES, addon_aliases, addon_key, product_label,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import parse_int
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
@@ -87,10 +86,9 @@ def plan_order(pricelist, period, autoprolong, comment, addons, skip_basket, tod
         'cost': None,
         'currency': None,
     }
-    if predicted['expiredate']:
-        predicted['days_left'] = (datetime.date(*map(int, predicted['expiredate'].split('-'))) - today).days
+    predicted['days_left'] = days_between(today, predicted['expiredate'])
     plan = Plan()
-    plan.add('platform.order.param', params, spends_money=True,
+    plan.add(FUNCS['order'], params, spends_money=True,
              predict=lambda _before: dict(predicted) if skip_basket else None,
              confirm=(lambda found: found is not None) if skip_basket else None, on_license=False,
              changes=['pricelist', 'comment'] + ['addons.%s' % addon_key(pricelist, addon_id) for addon_id in sorted(addons)])
@@ -118,7 +116,7 @@ def plan_change(current, state, comment, addons, today):
         raise InvalidOptionError('license %s is deleted and cannot be brought back; to order a new license, '
                                  'remove id and set comment' % elid)
     if state == 'absent':
-        return plan.add('platform.delete', {'elid': elid}, predict=_with_status('deleted'),
+        return plan.add(FUNCS['delete'], {'elid': elid}, predict=_with_status('deleted'),
                         confirm=lambda found: found is None or found['status'] == 'deleted', changes=['status'])
     if status not in LIVE_STATUSES:
         raise InvalidOptionError('license %s has a status this collection does not know (%s, code %s); refusing to '
@@ -138,19 +136,19 @@ def plan_change(current, state, comment, addons, today):
         raise InvalidOptionError('license %s expired on %s and is suspended, so it cannot be resumed: %s'
                                  % (elid, current['expiredate'], how))
     if resume:
-        plan.add('platform.resume', {'elid': elid}, predict=_with_status('active'),
+        plan.add(FUNCS['resume'], {'elid': elid}, predict=_with_status('active'),
                  confirm=lambda found: found is not None and found['status'] == 'active', changes=['status'])
     edit = edit_params(current, comment, addons)
     if edit:
         params = {'elid': elid}
         params.update(edit)
         params['sok'] = 'ok'
-        plan.add('platform.edit', params, predict=_with_edit(current['pricelist'], comment, addons, edit),
+        plan.add(FUNCS['edit'], params, predict=_with_edit(current['pricelist'], comment, addons, edit),
                  confirm=lambda found: found is not None and not edit_params(found, comment, addons),
                  spends_money=any(addon_id_of_field(name) is not None for name in edit),
                  changes=_edit_changes(current['pricelist'], edit))
     if suspend:
-        plan.add('platform.suspend', {'elid': elid}, predict=_with_status('suspended'),
+        plan.add(FUNCS['suspend'], {'elid': elid}, predict=_with_status('suspended'),
                  confirm=lambda found: found is not None and found['status'] == 'suspended', changes=['status'])
     return plan
 

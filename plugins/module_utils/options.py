@@ -15,15 +15,14 @@ __metaclass__ = type
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    AUTOPROLONG_CHOICES, DEFAULT_AUTOPROLONG, DEFAULT_MAX_PERIODS, DEFAULT_PERIOD, PERIOD_CHOICES, PRODUCT_NAMES,
-    RENEWAL_PERIODS,
+    AUTOPROLONG_CHOICES, DEFAULT_AUTOPROLONG, DEFAULT_MAX_PERIODS, DEFAULT_PERIOD, DEFAULT_WANTED_STATE, PERIOD_CHOICES,
+    PRODUCT_NAMES, RENEWAL_PERIODS, WANTED_STATES,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import DEFAULT_API_URL
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_LENGTH_LIMITS
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import DEFAULT_CONFIRM_TIMEOUT
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import DEFAULT_WAIT_TIMEOUT
 
-STATES = ['present', 'active', 'suspended', 'absent']
 
 
 class OptionSpec:
@@ -87,7 +86,7 @@ LICENSE_STATE = OptionSpec(dict(
     addons=dict(type='dict'),
     period=dict(type='str', choices=PERIOD_CHOICES, default=DEFAULT_PERIOD),
     autoprolong=dict(type='str', choices=AUTOPROLONG_CHOICES, default=DEFAULT_AUTOPROLONG),
-    state=dict(type='str', choices=STATES, default='present'),
+    state=dict(type='str', choices=WANTED_STATES, default=DEFAULT_WANTED_STATE),
 ))
 
 # A renewal target: renew while fewer than min_days_left days are left, or until a date; at most max_periods a run.

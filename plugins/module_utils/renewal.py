@@ -29,7 +29,7 @@ import calendar
 import datetime
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    DEFAULT_MAX_PERIODS, LIVE_STATUSES, STATUS_NAMES, SUSPENDED_BY_OWNER, SUSPENDED_BY_STAFF, SUSPENDED_FOR_NONPAYMENT, parse_iso_date,
+    DEFAULT_MAX_PERIODS, FUNCS, LIVE_STATUSES, STATUS_NAMES, SUSPENDED_BY_OWNER, SUSPENDED_BY_STAFF, SUSPENDED_FOR_NONPAYMENT, parse_iso_date,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import Plan
@@ -189,7 +189,7 @@ def plan_renewal(lic, period, today, min_days_left=None, until=None, force=False
     previous = lic['expiredate']
     reactivates = suspension(lic, today) == 'expired'
     for new_expiry in dates:
-        plan.add('service.prolong', {'elid': lic['id'], 'period': period, 'sok': 'ok'}, spends_money=True,
+        plan.add(FUNCS['renewal'], {'elid': lic['id'], 'period': period, 'sok': 'ok'}, spends_money=True,
                  predict=_with_expiry(new_expiry, today, reactivates),
                  confirm=_expiry_moved(previous, new_expiry),
                  changes=['expiredate', 'status'] if reactivates else ['expiredate'])

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils import catalogue
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.options import STATES
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import WANTED_STATES as STATES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 PACKAGE = 'ansible_collections.ispsystem.billmanager.plugins'
