@@ -550,3 +550,16 @@ def list_licenses(client, comment=None, pricelist=None, include_deleted=True, pa
     (as isp_license_info lists them)."""
     selection = select_licenses(client, read_account(client, page_size), pricelist, comment, live_only=not include_deleted)
     return selection.licenses + [lic for lic, _reason in selection.unclear]
+
+
+def test_a_row_of_an_unknown_product_whose_license_carries_another_comment_is_not_a_match():
+    """Issue 16 (a behaviour no test pinned): the row says 'lite', the license read by id says otherwise (the list
+    was stale): the license read on its own decides, and it is not a match."""
+    client, transport = scripted([
+        expect('platform', page(1, 500)).answer(list_doc([
+            elem(id=7, pricelist='ISPmanager 6 Lite', status=2, comment='lite'),
+        ], p_elems=1)),
+        expect('platform.edit', {'elid': 7}).answer(one(7, comment='renamed', pricelist=55200)),
+    ])
+    assert Account(client).with_comment('lite', 55200) == []
+    transport.assert_done()

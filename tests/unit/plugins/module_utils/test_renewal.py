@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import RENEWAL_PERIODS
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import (
-    add_months, check_renewable, plan_renewal, renewal_dates, suspension, to_date,
+    MAX_WALK, add_months, check_renewable, plan_renewal, renewal_dates, suspension, to_date,
 )
 
 TODAY = datetime.date(2026, 11, 27)
@@ -294,3 +294,16 @@ def test_confirm_of_a_suspended_renewal():
     confirm = plan_renewal(lic(status='suspended', expiredate='2026-11-20'), 1, TODAY, force=True).calls[0].confirm
     assert confirm(lic(status='suspended', expiredate='2026-11-20')) is False
     assert confirm(lic(status='active', expiredate='2026-12-27')) is True
+
+
+@pytest.mark.parametrize('max_periods', [MAX_WALK + 1, 5000])
+def test_a_target_just_beyond_the_walk_limit_is_refused_not_bought_short(max_periods):
+    """Issue 16 (a behaviour no test pinned): with max_periods above the walk limit, a target that needs one renewal
+    more than the walk was bought short (the first MAX_WALK + 1 renewals)."""
+    target = lic(expiredate='2026-12-01')
+    walked = renewal_dates(target, 1, TODAY, until=D(2027, 1, 1), limit=MAX_WALK)
+    assert len(walked) == 1
+    until = add_months(D(2026, 12, 1), MAX_WALK + 1)  # one renewal beyond the walk
+    with pytest.raises(InvalidOptionError, match='needs more than %d renewals' % MAX_WALK):
+        plan_renewal(target, 1, TODAY, until=until, max_periods=max_periods)
+    assert len(plan_renewal(target, 1, TODAY, until=add_months(D(2026, 12, 1), MAX_WALK), max_periods=max_periods)) == MAX_WALK

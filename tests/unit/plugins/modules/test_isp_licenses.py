@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError
 from ansible_collections.ispsystem.billmanager.plugins.modules import isp_licenses
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
     error_doc, expect, ok_doc,
@@ -335,3 +336,57 @@ def test_a_trial_is_not_renewed_and_says_so(monkeypatch):
     assert result['results'][0]['calls'] == []
     assert result['results'][0]['notes'] == [
         'a trial license is not renewed (BILLmanager does not prolong trials); order a paid one to keep it']
+
+
+# -- behaviours no test pinned (issue 16) -----------------------------------------------------------------------
+
+def test_after_a_failure_that_stops_the_run_later_orders_are_not_tried_and_counted_so(monkeypatch):
+    run = run_of(monkeypatch, [
+        list_page(*ROWS),
+        expect('platform.suspend', {'elid': 101}).answer(error_doc('auth', 'badpassword', 'Session expired')),
+    ])
+    licenses = [vm('web-1', state='suspended'), vm('new-1'), vm('new-2')]
+    result = run(dict(AUTH, licenses=licenses), fails=True)
+    run.transport.assert_done()  # no order is sent
+    assert outcomes(result) == [('web-1', 'failed'), ('new-1', 'not tried'), ('new-2', 'not tried')]
+    assert [item['changed'] for item in result['results']] == [False, False, False]  # refused, untried, untried
+    assert (result['summary']['failed'], result['summary']['not_tried'], result['summary']['orders']) == (1, 2, 0)
+    assert result['changed'] is False
+
+
+@pytest.mark.parametrize('confirm_timeout, outcome, fails', [(5, 'confirmed', False), (0, 'unknown', True)])
+def test_renewals_confirmed_by_a_read_or_unknown_are_counted_in_the_summary(monkeypatch, confirm_timeout, outcome, fails):
+    """A renewal whose answer was lost counts as bought: confirmed by the read, or unknown (it may still happen)."""
+    shown = '2027-02-20' if outcome == 'confirmed' else '2027-01-20'
+    run = run_of(monkeypatch, [
+        list_page(*ROWS),
+        expect('service.prolong', {'elid': 101, 'period': 1, 'sok': 'ok'}).raises(TransportError('reset', sent=True)),
+        one(101, expiredate=shown),
+    ])
+    result = run(dict(AUTH, confirm_timeout=confirm_timeout, licenses=[vm('web-1', renew={'min_days_left': 60})]),
+                 fails=fails)
+    assert result['results'][0]['changed'] is True
+    assert result['summary']['renewals'] == 1
+    if fails:
+        assert result['results'][0]['calls_sent'][0]['outcome'] == 'unknown'
+        assert result['failure']['money_may_have_moved'] is True
+
+
+def test_an_entry_with_bad_input_fails_alone_and_the_others_go_on(monkeypatch):
+    """Issue 16: one bad comment failed every entry of the batch (the role README promises the others go on), and only
+    the first bad comment was named."""
+    run = run_of(monkeypatch, [
+        list_page(*ROWS),
+        expect('platform.suspend', {'elid': 101}).answer(ok_doc(), headers=DATE),
+        one(101, status=3),
+    ])
+    licenses = [vm('bad\n'), vm('web-1', state='suspended'), vm(' worse')]
+    result = run(dict(AUTH, licenses=licenses), fails=True)
+    run.transport.assert_done()
+    assert outcomes(result) == [('bad\n', 'failed'), ('web-1', 'changed'), (' worse', 'failed')]
+    assert result['results'][0]['failure']['options'] == ['comment']
+    assert result['results'][0]['failure']['entry'] == {'index': 0, 'name': 'bad\n'}
+    assert 'it ends with a line break' in result['results'][0]['msg']
+    assert 'it starts with whitespace' in result['results'][2]['msg']
+    assert result['changed'] is True
+    assert 'Done: 1 license(s) (1 changed). Failed: bad\n,  worse. Not tried: 0.' in result['msg']  # both named
