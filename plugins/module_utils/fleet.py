@@ -25,9 +25,10 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_read
     Account, IdentityError, NotUnderstoodError, get_license,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import edit_kinds
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.money import parse_max_spend, totals
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import WRITTEN
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
-    Applier, check_distinct, check_near_matches, check_renames, check_wanted, plan_wanted,
+    Applier, check_distinct, check_near_matches, check_renames, check_wanted, plan_wanted, price_plans,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import InProgressError
 
@@ -132,6 +133,11 @@ class Fleet:
         except PLANNING_ERRORS as exc:
             raise FleetPlanningError('%s; nothing was written' % headlines([exc])[0], [exc]) from None
         self.check_limits()
+        try:
+            max_spend = parse_max_spend(self.params['max_spend']) if self.params.get('max_spend') is not None else None
+            price_plans(self.client, self.planned, max_spend)
+        except InvalidOptionError as exc:
+            raise FleetPlanningError('%s' % exc, options=exc.options) from None
 
     def _plan_one(self, wanted, today, problems):
         try:
@@ -281,6 +287,8 @@ class Fleet:
         }
         if 'order_id' in planned.new_ids:
             result['order_id'] = planned.new_ids['order_id']
+        if planned.costs:
+            result['spend'] = [cost.as_dict() for cost in planned.costs]
         if planned.outcome == 'failed':
             failure = Failure(planned.error, planned.plan, planned.new_ids)
             result['msg'] = failure.headline(self.client.redact)
@@ -325,12 +333,16 @@ class Fleet:
             key = OUTCOME_COUNTERS.get(result['outcome'])
             if key:
                 counts[key] += 1
+        spent = []
         for planned in [] if self.refused else self.planned:
             calls = planned.plan.calls if self.check_mode else \
                 [call for call, outcome in zip(planned.plan.calls, planned.plan.outcomes) if outcome in WRITTEN]
             for call in calls:
                 for kind in _kinds(call, planned.current):
                     counts[KIND_COUNTERS[kind]] += 1
+            spent.extend(cost for cost in planned.costs if cost.call in calls)
+        # What the plan spends (check mode), or what the calls that may have been made spent.
+        counts['spend_total'], counts['spend_unknown'] = totals(spent)
         return counts
 
 

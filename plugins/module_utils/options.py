@@ -70,6 +70,9 @@ WRITES = OptionSpec(dict(
     comment_length_limits=dict(type='list', elements='int', default=list(COMMENT_LENGTH_LIMITS)),
 ))
 
+# The money limit of a run that writes (isp_license, isp_license_prolong, isp_licenses): "50 EUR".
+MONEY = OptionSpec(dict(max_spend=dict(type='str')))
+
 # Which license: by id, or by comment within a product (or a pricelist).
 IDENTITY = OptionSpec(dict(
     id=dict(type='int'),

@@ -27,6 +27,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_read
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
     check_addon_counts, plan_change, plan_order, resolve_addons,
 )
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.money import PriceReader, spend_problem, totals
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import (
     ConfirmedByRead, Plan, VerificationError, apply_plan, verify_applied,
 )
@@ -175,6 +176,7 @@ class Planned:
         self.outcome = None  # None (not tried), 'ok', 'failed'
         self.error = None
         self.answers = []  # the answers of the calls applied
+        self.costs = []  # money.Cost of each call that spends money, once priced (``price_plans``)
         self.pending = False  # wait=false and the license shows the calls in progress: their effect is not verified
 
     @property
@@ -417,6 +419,24 @@ def near_list(near, comment):
     """'license 7 carries 'web' (the comment cut at 32 characters); ...' for messages."""
     return '; '.join('license %s carries %r (%s)' % (lic['id'], lic['comment'], how_stored(lic['comment'], comment))
                      for lic in near)
+
+
+def price_plans(client, planned_list, max_spend=None):
+    """State what each plan's money calls cost (forms read only for them), then refuse the whole lot when it breaks
+    ``max_spend`` (a parsed (amount, currency), or None)."""
+    reader = PriceReader(client)
+    for planned in planned_list:
+        planned.costs = reader.costs(planned.plan, planned.current) if planned.plan else []
+    if max_spend is not None:
+        problem = spend_problem([cost for planned in planned_list for cost in planned.costs], max_spend)
+        if problem:
+            raise InvalidOptionError(problem, ['max_spend'])
+
+
+def spend_result(costs):
+    """``spend``, ``spend_total`` and ``spend_unknown`` of a result."""
+    total, unknown = totals(costs)
+    return dict(spend=[cost.as_dict() for cost in costs], spend_total=total, spend_unknown=unknown)
 
 
 def check_near_matches(account, planned_list):

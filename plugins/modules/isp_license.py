@@ -261,11 +261,12 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module i
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.money import parse_max_spend
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.options import (
-    CONNECTION, IDENTITY, LICENSE_STATE, WRITES, OptionSpec,
+    CONNECTION, IDENTITY, LICENSE_STATE, MONEY, WRITES, OptionSpec,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
-    Applier, check_near_matches, check_renames, check_wanted, plan_wanted,
+    Applier, check_near_matches, check_renames, check_wanted, plan_wanted, price_plans, spend_result,
 )
 
 CART_WARNING = ('skip_basket=false leaves the order unpaid in the cart: no license exists until it is paid, '
@@ -280,16 +281,19 @@ class LicenseRun:
         params = module.params
         self.account = Account(client, params['comment_length_limits'])
         self.applier = Applier(client, self.account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
+        self.client = client
         self.planned = None
 
     def plan(self):
         params = self.module.params
         wanted = check_wanted(params)
+        max_spend = parse_max_spend(params['max_spend']) if params['max_spend'] is not None else None
         found = self.account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons))
         self.planned = plan_wanted(wanted, self.applier.settled(found), self.account.today())
         self.applier.check_in_flux(self.planned)
         check_renames(self.account, [self.planned])
         check_near_matches(self.account, [self.planned])
+        price_plans(self.client, [self.planned], max_spend)
         if self.planned.orders and not params['skip_basket']:
             self.module.warn(CART_WARNING)
         return self.planned
@@ -309,6 +313,7 @@ class LicenseRun:
         after = planned.after if applied else planned.predicted()
         outcome = dict(changed=bool(planned.plan), license=after, calls=planned.plan.as_result(),
                        **(planned.new_ids if applied else {}))
+        outcome.update(spend_result(planned.costs))
         if self.module._diff:
             outcome['diff'] = {'before': planned.current or {}, 'after': after or {}}
         return outcome
@@ -316,12 +321,13 @@ class LicenseRun:
     def failure_details(self):
         planned = self.planned
         if planned is None:
-            return dict(calls=[], calls_completed=0)
-        return dict(planned.new_ids, calls=planned.plan.as_result(), calls_completed=planned.plan.completed)
+            return dict(changed=False, calls=[], calls_completed=0)
+        return dict(planned.new_ids, changed=False, calls=planned.plan.as_result(), calls_completed=planned.plan.completed,
+                    **spend_result(planned.costs))
 
 
 def main():
-    module = AnsibleModule(**CONNECTION.merge(WRITES, IDENTITY, LICENSE_STATE, OptionSpec(dict(
+    module = AnsibleModule(**CONNECTION.merge(WRITES, MONEY, IDENTITY, LICENSE_STATE, OptionSpec(dict(
         skip_basket=dict(type='bool', default=True),
     ))).module_kwargs())
     client = client_from_module(module)

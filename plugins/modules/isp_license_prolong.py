@@ -193,10 +193,13 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors impor
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import parse_date
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account, IdentityError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.options import (
-    CONNECTION, IDENTITY, RENEWAL_TARGET, WRITES, OptionSpec, renewal_period,
+    CONNECTION, IDENTITY, MONEY, RENEWAL_TARGET, WRITES, OptionSpec, renewal_period,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import ConfirmedByRead, VerificationError
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import Applier, check_wanted, plan_wanted
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.money import parse_max_spend
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
+    Applier, check_wanted, plan_wanted, price_plans, spend_result,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import check_renewable
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
@@ -227,51 +230,72 @@ def check_answered_expiry(planned):
                                 % (answered, planned.after['expiredate']))
 
 
-def run(module, client, result):
-    params = module.params
-    wanted = wanted_renewal(params)
-    account = Account(client, params['comment_length_limits'])
-    applier = Applier(client, account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
-    current = account.find(wanted.id, wanted.comment, wanted.pricelist)
-    if current is None:
-        raise IdentityError('no license matches comment %r; isp_license_prolong never orders one' % wanted.comment)
-    current = applier.settled(current)
-    check_renewable(current)  # a trial or a deleted license fails here, as it does not in a fleet (a note there)
-    planned = plan_wanted(wanted, current, account.today())
-    result['planned'] = planned
-    applier.check_in_flux(planned)
-    plan = planned.plan
-    result.update(calls=plan.as_result(), periods=len(plan), changed=bool(plan), expiredate_before=current['expiredate'])
-    after = planned.predicted()
-    if plan and not module.check_mode:
-        applier.apply(planned)
-        if not planned.pending:
-            check_answered_expiry(planned)
-        after = planned.after
-    for note in planned.notes:
-        module.warn(note)
-    result.update(license=after, expiredate=after['expiredate'])
-    if module._diff:
-        result['diff'] = {'before': current, 'after': after}
+class RenewalRun:
+    """One run of isp_license_prolong: find the license, plan its renewals, apply and verify them."""
+
+    def __init__(self, module, client):
+        self.module = module
+        self.client = client
+        params = module.params
+        self.account = Account(client, params['comment_length_limits'])
+        self.applier = Applier(client, self.account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
+        self.planned = None
+
+    def plan(self):
+        params = self.module.params
+        wanted = wanted_renewal(params)
+        max_spend = parse_max_spend(params['max_spend']) if params['max_spend'] is not None else None
+        current = self.account.find(wanted.id, wanted.comment, wanted.pricelist)
+        if current is None:
+            raise IdentityError('no license matches comment %r; isp_license_prolong never orders one' % wanted.comment,
+                                ).concerning(options=['comment'])
+        current = self.applier.settled(current)
+        check_renewable(current)  # a trial or a deleted license fails here, as it does not in a fleet (a note there)
+        self.planned = plan_wanted(wanted, current, self.account.today())
+        self.applier.check_in_flux(self.planned)
+        price_plans(self.client, [self.planned], max_spend)
+        return self.planned
+
+    def apply(self):
+        self.applier.apply(self.planned)
+        if not self.planned.pending:
+            check_answered_expiry(self.planned)
+
+    def result(self):
+        planned = self.planned
+        applied = bool(planned.plan) and not self.module.check_mode
+        for note in planned.notes:
+            self.module.warn(note)
+        after = planned.after if applied else planned.predicted()
+        result = dict(changed=bool(planned.plan), calls=planned.plan.as_result(), periods=len(planned.plan),
+                      expiredate_before=planned.current['expiredate'], license=after, expiredate=after['expiredate'],
+                      **spend_result(planned.costs))
+        if self.module._diff:
+            result['diff'] = {'before': planned.current, 'after': after}
+        return result
+
+    def failure_details(self):
+        planned = self.planned
+        if planned is None:
+            return dict(changed=False, calls=[], periods=0)
+        return dict(changed=False, calls=planned.plan.as_result(), periods=planned.plan.completed,
+                    expiredate_before=planned.current['expiredate'], **spend_result(planned.costs))
 
 
 def main():
-    module = AnsibleModule(**CONNECTION.merge(WRITES, IDENTITY, RENEWAL_TARGET, OptionSpec(dict(
+    module = AnsibleModule(**CONNECTION.merge(WRITES, MONEY, IDENTITY, RENEWAL_TARGET, OptionSpec(dict(
         period=renewal_period(default=DEFAULT_RENEWAL_PERIOD),
         force=dict(type='bool', default=False),
     ))).module_kwargs())
     client = client_from_module(module)
-    result = dict(changed=False, calls=[], periods=0)
+    run = RenewalRun(module, client)
     try:
-        run(module, client, result)
+        planned = run.plan()
+        if planned.plan and not module.check_mode:
+            run.apply()
     except BillmgrError as exc:
-        planned = result.pop('planned', None)
-        plan = planned.plan if planned is not None else None
-        if plan is not None:
-            result.update(periods=plan.completed, changed=False)
-        fail_from_error(module, client, exc, plan, **result)
-    result.pop('planned', None)
-    module.exit_json(**result)
+        fail_from_error(module, client, exc, run.planned.plan if run.planned else None, **run.failure_details())
+    module.exit_json(**run.result())
 
 
 if __name__ == '__main__':

@@ -317,7 +317,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.api_module i
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.fleet import Fleet
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.options import (
-    CONNECTION, IDENTITY, LICENSE_STATE, RENEWAL_TARGET, WRITES, OptionSpec, renewal_period,
+    CONNECTION, IDENTITY, LICENSE_STATE, MONEY, RENEWAL_TARGET, WRITES, OptionSpec, renewal_period,
 )
 
 # One entry of ``licenses``: the options of isp_license, a name, allow_shrink, and a renewal target.
@@ -330,7 +330,7 @@ LICENSE = IDENTITY.merge(LICENSE_STATE, OptionSpec(dict(
 
 
 def main():
-    module = AnsibleModule(**CONNECTION.merge(WRITES, OptionSpec(dict(
+    module = AnsibleModule(**CONNECTION.merge(WRITES, MONEY, OptionSpec(dict(
         licenses=LICENSE.nested(type='list', elements='dict', required=True),
         max_orders=dict(type='int', default=10),
         max_renewals=dict(type='int'),

@@ -156,7 +156,7 @@ class FakeClock:
 class FakeTransport:
     """Plays a script of expected requests and answers; see the module docstring."""
 
-    def __init__(self, script, url=None, authinfo=None, clock=None):
+    def __init__(self, script, url=None, authinfo=None, clock=None, price_forms=None):
         self.script = list(script)
         self.url = url
         self.authinfo = authinfo
@@ -164,11 +164,19 @@ class FakeTransport:
         self.position = 0
         self.requests = []
         self.failures = []
+        # ``price_forms(form) -> HttpAnswer``: answers the read-only forms the modules read for prices (order and
+        # prolong forms, without ``sok``) that the script does not list; they are kept in ``form_reads``, not in
+        # ``requests``. None: such reads must be scripted like any other request.
+        self.price_forms = price_forms
+        self.form_reads = []
 
     # -- the transport interface --------------------------------------------------------------
 
     def post(self, url, data, timeout):
         form = dict(data)
+        if self._unscripted_price_form(form):
+            self.form_reads.append(copy.deepcopy(form))
+            return self.price_forms(form)
         self.requests.append({'url': url, 'form': copy.deepcopy(form), 'timeout': timeout})
         number = len(self.requests)
         if self.position >= len(self.script):
@@ -198,6 +206,16 @@ class FakeTransport:
             return step.respond(form)
         return HttpAnswer(step.status, step.body, step.headers)
 
+    def _unscripted_price_form(self, form):
+        if self.price_forms is None or form.get('func') not in PRICE_FORMS or 'sok' in form:
+            return False
+        if self.position >= len(self.script):
+            return True
+        step = self.script[self.position]
+        # A scripted form read: an exact step without sok, or a subset step that says sok is absent.
+        scripted = not step.mismatches(form) and (not step.subset or 'sok' in step.absent)
+        return not scripted
+
     # -- for the tests ---------------------------------------------------------------------------
 
     def assert_done(self):
@@ -225,6 +243,16 @@ class FakeTransport:
     def _fail(self, message):
         self.failures.append(message)
         pytest.fail(message, pytrace=False)
+
+
+# The forms the modules read (without sok) to learn the price of a call that spends money.
+PRICE_FORMS = ('platform.order.param', 'service.prolong')
+
+
+def unpriced_form(form):
+    """A price form that states no price: the answer of a server whose forms show none."""
+    inner = '<elid>%s</elid>' % escape(form['elid']) if 'elid' in form else '<slist name="pricelist"/>'
+    return HttpAnswer(200, doc(inner, func=form.get('func')), {'Date': 'Fri, 27 Nov 2026 10:00:00 GMT'})
 
 
 def _public(form):

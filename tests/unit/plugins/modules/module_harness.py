@@ -29,7 +29,7 @@ from ansible.module_utils import basic
 from ansible_collections.ispsystem.billmanager.plugins.module_utils import api_module, license_reads
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import (
-    FakeClock, FakeTransport, cells, doc, expect, list_doc,
+    FakeClock, FakeTransport, cells, doc, expect, list_doc, unpriced_form,
 )
 
 try:
@@ -78,7 +78,8 @@ class ModuleRun:
     def __init__(self, monkeypatch, module, script, authinfo='%s:%s' % (USER, PASSWORD)):
         self.module = module
         self.clock = FakeClock()  # the client's sleeps (retries, reading again after a lost answer) only move it
-        self.transport = FakeTransport(script, url=URL, authinfo=authinfo, clock=self.clock)
+        # Price forms that a test does not script are answered without a price (amounts unknown): see FakeTransport.
+        self.transport = FakeTransport(script, url=URL, authinfo=authinfo, clock=self.clock, price_forms=unpriced_form)
         self.results = []
         self.warnings = []
         self.created = []  # the keyword arguments each transport was built with (validate_certs, ca_path)

@@ -85,7 +85,9 @@ def test_check_mode_plans_everything_and_writes_nothing(monkeypatch):
         ['platform.edit'], ['service.prolong', 'platform.suspend'], ['platform.order.param']]
     assert result['summary'] == {
         'licenses': 3, 'changed': 3, 'unchanged': 0, 'failed': 0, 'not_tried': 0, 'orders': 1, 'renewals': 1,
-        'resizes_up': 1, 'resizes_down': 0, 'renames': 0, 'suspensions': 1, 'resumptions': 0, 'deletions': 0}
+        'resizes_up': 1, 'resizes_down': 0, 'renames': 0, 'suspensions': 1, 'resumptions': 0, 'deletions': 0,
+        # the renewal of web-2 by its own period priced from its list row; the resize and the order: no stated price
+        'spend_total': {'EUR': 25.0}, 'spend_unknown': 2}
     assert [diff['before_header'] for diff in result['diff']] == ['web-1', 'web-2', 'web-new']
     assert result['results'][1]['after']['expiredate'] == '2027-02-20'
 
