@@ -64,6 +64,7 @@ class BillmgrClient:
         self.server_date = None
         self.answer_lang = None  # the lang attribute of the last answer's <doc>
         self.redirect = None  # where the API address pointed, when it answered with a redirect
+        self.secrets = [self.password] if self.password else []  # withheld from every text shown (keys are added)
 
     # -- public API -------------------------------------------------------------------------
 
@@ -75,29 +76,39 @@ class BillmgrClient:
         """Call a function that changes something; never re-sent once it may have arrived."""
         return self._call(func, params, write=True)
 
+    def add_secret(self, secret):
+        """Withhold ``secret`` (a license key read) from every text shown, as the password is."""
+        if secret and secret not in self.secrets:
+            self.secrets.append(secret)
+
     def redact(self, text):
-        """``text``, or WITHHELD when it holds the password in any form.
+        """``text``, or WITHHELD when it holds the password (or another secret: a license key read) in any form.
 
         The text is never patched: guessing every encoding a proxy or a server might echo the password in is
         how a password leaks. Instead it is decoded every way it could be (see ``holds_password``), and a text
         in which any decoding shows the password is withheld whole.
         """
         text = '%s' % text
-        return WITHHELD if self.holds_password(text) else text
+        return WITHHELD if any(self.holds_secret(text, secret) for secret in self.secrets) else text
 
     def holds_password(self, text):
-        """True when the password appears in ``text`` raw or after undoing HTML entities, %-encoding, '+' for
+        """True when the password appears in ``text`` (see ``holds_secret``)."""
+        return self.holds_secret(text, self.password)
+
+    @staticmethod
+    def holds_secret(text, secret):
+        """True when ``secret`` appears in ``text`` raw or after undoing HTML entities, %-encoding, '+' for
         space or JSON \\u escapes, in any combination, up to DECODE_DEPTH layers deep."""
-        if not self.password:
+        if not secret:
             return False
         seen = set([text])
         layer = seen
         for _depth in range(DECODE_DEPTH):
-            if any(self.password in candidate for candidate in layer):
+            if any(secret in candidate for candidate in layer):
                 return True
             layer = set(decoded for candidate in layer for decoded in _decodings(candidate)) - seen
             seen.update(layer)
-        return any(self.password in candidate for candidate in layer)
+        return any(secret in candidate for candidate in layer)
 
     def _redact_body(self, body):
         if isinstance(body, bytes):

@@ -64,6 +64,9 @@ def license_from_row(row, today=None):
         'in_progress': in_progress(row, status_code),
         'suspend_reason': substate(row, SUSPENDED_CODE) if status_code == SUSPENDED_CODE else None,
     }
+    if row.find('lickey') is not None:
+        # Only a license read on its own (platform.edit) shows its key; the key itself never goes into the dict.
+        lic['key_issued'] = bool(cells.get('lickey'))
     if lic['status'] == 'unknown':
         lic['status_seen'] = seen
     if expiry_seen is not None:
