@@ -120,6 +120,9 @@ def test_prolong_form_wire_shape(emulator):
     assert body(emulator, "service.prolong", elid="103") == prolong_form(103, "2027-03-15", "2028-03-15", 12, "40.00", "400.00")
     assert body(emulator, "service.prolong", elid="103", period="1") == \
         prolong_form(103, "2027-03-15", "2027-04-15", 1, "40.00", "400.00")
+    # the texts are not localised; only <doc lang> follows the language
+    assert body(emulator, "service.prolong", elid="101", lang="ru") == \
+        prolong_form(101, "2026-12-01", "2027-01-01", 1, "30.00", "300.00").replace('lang="en"', 'lang="ru"')
 
 
 def test_prolong_form_of_a_suspended_license_is_priced_and_renews_from_today(emulator):
