@@ -11,12 +11,12 @@ import hmac
 import ipaddress
 import secrets
 
-from . import operations, processing
-from .cells import add_license_fields
+from . import keys, operations, processing
+from .cells import add_cost, add_license_fields
 from .dates import format_date
 from .lifecycle import tick_processing
 from .model import Session
-from .products import CURRENCY, PRODUCTS, PROLONG_PERIODS, format_money
+from .products import PERIOD_NAMES, PRODUCTS, PROLONG_PERIODS, price_text
 from .texts import answer_lang
 from .wire import ApiError, add, bad_value, error_doc, missed, new_doc, to_bytes
 
@@ -120,7 +120,7 @@ def _add_row(req, lic):
     add_license_fields(row, lic, req.config, req.lang, True)
     if lic.comment and req.config.get("list_comment", True):
         add(row, "comment", lic.comment)
-    add(row, "cost", "%s %s" % (format_money(lic.cost), CURRENCY))
+    add_cost(row, lic, req.config, req.lang, True)
     add(row, "processingmodule", PROCESSING_MODULE)
     if req.config.get("list_addons"):
         for addon_id in sorted(lic.addons):
@@ -189,10 +189,10 @@ def _read_one(req):
     add(req.root, "pricelist", lic.pricelist)
     add_license_fields(req.root, lic, req.config, req.lang, False)
     add(req.root, "comment", lic.comment or None)
-    add(req.root, "cost", "%s %s" % (format_money(lic.cost), CURRENCY))
+    add_cost(req.root, lic, req.config, req.lang, False)
     for addon_id in sorted(lic.addons):
         add(req.root, "addon_%s" % addon_id, lic.addons[addon_id])
-    add(req.root, "lickey", lic.lickey)
+    add(req.root, "lickey", keys.shown_key(lic))
     return False
 
 
@@ -214,12 +214,21 @@ def _add_slist(root, name, options):
         add(slist, "msg", text, key=key)
 
 
+def _order_form(req):
+    """The order form; config order_form_price adds <orderinfo>Total amount: 45.00 EUR</orderinfo>: the price of the
+    first period of the order the params describe (bad params: the order's errors)."""
+    total = operations.order_total(req.params) if req.config["order_form_price"] else None
+    add(req.root, "pricelist", req.params.get("pricelist") or None)
+    _add_slist(req.root, "pricelist", [(pid, PRODUCTS[pid].name) for pid in sorted(PRODUCTS)])
+    _add_slist(req.root, "period", [(1, "1 month"), (12, "1 year"), (-100, "Trial")])
+    if total is not None:
+        add(req.root, "orderinfo", "Total amount: %s" % price_text(total))
+    return False
+
+
 def handle_order(req):
     if not req.params.get("sok"):
-        add(req.root, "pricelist", req.params.get("pricelist") or None)
-        _add_slist(req.root, "pricelist", [(pid, PRODUCTS[pid].name) for pid in sorted(PRODUCTS)])
-        _add_slist(req.root, "period", [(1, "1 month"), (12, "1 year"), (-100, "Trial")])
-        return False
+        return _order_form(req)
     lic, order = operations.place_order(req.state, req.user, req.params, req.now)
     if lic is None and req.config["cart_answer"] == "billorder":
         add(req.root, "ok", "func=order")
@@ -232,13 +241,27 @@ def handle_order(req):
     return True
 
 
-def handle_prolong(req):
-    if not req.params.get("sok"):
-        lic = operations.find_license(req.state, req.user, req.params)
-        add(req.root, "elid", lic.id)
-        add(req.root, "expiredate", format_date(lic.expiredate))
+def _prolong_form(req):
+    """The renewal form: elid, expiredate, then (config prolong_form_price, a license that can be renewed) the flat
+    newexpiredate and period of a renewal by the period asked, and the period list with the price of each period."""
+    lic = operations.find_license(req.state, req.user, req.params)
+    preview = operations.renewal_preview(req.state, lic, req.params) if req.config["prolong_form_price"] else None
+    add(req.root, "elid", lic.id)
+    add(req.root, "expiredate", format_date(lic.expiredate))
+    if preview is None:
         _add_slist(req.root, "period", [(period, "%s month(s)" % period) for period in PROLONG_PERIODS])
         return False
+    period, new_expiry, prices = preview
+    add(req.root, "newexpiredate", format_date(new_expiry))
+    add(req.root, "period", period)
+    _add_slist(req.root, "period", [(choice, "%s - %s" % (PERIOD_NAMES[choice], price_text(prices[choice])))
+                                    for choice in PROLONG_PERIODS])
+    return False
+
+
+def handle_prolong(req):
+    if not req.params.get("sok"):
+        return _prolong_form(req)
     new_expiry = _write(req, operations.prolong)
     answer = req.config["prolong_answer"]
     if answer == "ok":
@@ -275,12 +298,14 @@ HANDLERS = {
 
 
 def start_request(state, now):
-    """Before every request: due new orders and pending changes take effect, and the request is counted.
-    Returns True when a pending change was applied (the state changed)."""
+    """Before every request: due new orders, pending changes and held keys take effect, and the request is counted.
+    Returns True when a pending change was applied or a key issued (the state changed)."""
     tick_processing(state, now)
     applied = processing.apply_due(state, now)
+    issued = keys.issue_due(state, now)
     processing.count_request(state)
-    return applied
+    keys.count_request(state)
+    return applied or issued
 
 
 def execute(state, params, now, client="127.0.0.1", form_only=False):

@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 # The cells a license shows in list rows and in the platform.edit read-one: dates in config expiry_form,
-# the status in config status_form, with the signs of a pending change (config processing_signs).
+# the status in config status_form, with the signs of a pending change (config processing_signs), and the cost
+# in config cost_text (with its numeric twins in rows, config list_cost_cells).
 
 from .dates import format_date
 from .processing import shown_state
-from .texts import DAILY_CHARGE, status_text
+from .products import CURRENCY, format_item_cost, price_text
+from .texts import DAILY_CHARGE, PERIOD_WORDS, status_text
 from .wire import add
 
 
@@ -53,3 +55,14 @@ def _add_status(parent, lic, config, lang, in_row):
         add(parent, "item_status", text)
     if special or config["special_status_cell"]:
         add(parent, "special_status", special)
+
+
+def add_cost(parent, lic, config, lang, in_row):
+    """<cost>30.00 EUR</cost> (cost_text per_period: "30.00 EUR / Month"); in rows with list_cost_cells also
+    <item_cost>30.0000</item_cost><currency_str>EUR</currency_str>. The price of one period at the license's period."""
+    text = price_text(lic.cost)
+    word = PERIOD_WORDS[lang].get(lic.period) if config["cost_text"] == "per_period" else None
+    add(parent, "cost", "%s / %s" % (text, word) if word else text)
+    if in_row and config["list_cost_cells"]:
+        add(parent, "item_cost", format_item_cost(lic.cost))
+        add(parent, "currency_str", CURRENCY)

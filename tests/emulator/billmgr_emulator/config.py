@@ -31,6 +31,9 @@ DEFAULT_CONFIG = {
     "refuse_in_flux": False, "list_filter": None, "list_filter_element": "absent", "comment_max_length": None,
     "comment_storage": "as_sent", "expiry_form": "date", "error_http_status": 200, "whitelist_error": "ip",
     "redirect": None, "cart_answer": "billorder.id", "cart_item": False, "autoprolong_must_match": False,
+    # Money preview and license keys (issue 15). prolong_form_price is on by default: the priced form is the documented one.
+    "prolong_form_price": True, "order_form_price": False, "list_cost_cells": False, "cost_text": "plain",
+    "key_delay_seconds": 0, "key_delay_requests": 0,
 }
 
 
@@ -46,8 +49,11 @@ def _is_int(value, minimum):
     return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
 
 
-def _is_seconds(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+def _is_seconds(value, zero_ok=False):
+    """A number of seconds > 0 (zero_ok: >= 0)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    return value >= 0 if zero_ok else value > 0
 
 
 def _one_of(*choices):
@@ -111,6 +117,12 @@ CONFIG_CHECKS = {
     "cart_answer": _one_of("billorder.id", "billorder"),
     "cart_item": _is_bool,
     "autoprolong_must_match": _is_bool,
+    "prolong_form_price": _is_bool,
+    "order_form_price": _is_bool,
+    "list_cost_cells": _is_bool,
+    "cost_text": _one_of("plain", "per_period"),
+    "key_delay_seconds": lambda value: _is_seconds(value, zero_ok=True),
+    "key_delay_requests": lambda value: _is_int(value, 0),
 }
 
 

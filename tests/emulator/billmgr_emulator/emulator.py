@@ -17,6 +17,7 @@ import weakref
 from .config import check_config
 from .dates import add_days, format_date, parse_date
 from .faults import FaultRule
+from .keys import issue_due
 from .lifecycle import move_clock
 from .model import State, load_seed, save_state
 from .operations import suspend_by_provider
@@ -138,9 +139,11 @@ class Emulator:
             del self.log[:]
 
     def snapshot(self):
-        """The admin view of the state (pending changes that are due are applied first)."""
+        """The admin view of the state (pending changes and held keys that are due are applied / issued first)."""
         with self.lock:
-            apply_due(self.state, time.time())
+            now = time.time()
+            apply_due(self.state, now)
+            issue_due(self.state, now)
             return self.state.snapshot()
 
     def reset(self):

@@ -72,6 +72,10 @@ class License:
         self.ready_at = fields.get("ready_at")
         # Delayed writes (config processing_delay*) whose effect is not applied yet, oldest first.
         self.pending = fields.get("pending") or []
+        # A key held back (config key_delay_*, keys.py): issued at epoch seconds key_due, or once key_requests_left
+        # further requests have passed; both None once issued.
+        self.key_due = fields.get("key_due")
+        self.key_requests_left = fields.get("key_requests_left")
 
     @property
     def product(self):
@@ -80,6 +84,10 @@ class License:
     @property
     def cost(self):
         return period_price(self.product, self.addons, self.period)
+
+    @property
+    def key_issued(self):
+        return self.key_due is None and self.key_requests_left is None
 
     def to_seed(self):
         return {
@@ -90,11 +98,13 @@ class License:
             "lickey": self.lickey, "remoteid": self.remoteid, "order_id": self.order_id,
             "suspend_reason": self.suspend_reason, "ready_at": self.ready_at,
             "pending": [change.to_seed() for change in self.pending],
+            "key_due": self.key_due, "key_requests_left": self.key_requests_left,
         }
 
     def snapshot(self):
         data = self.to_seed()
-        data.update({"cost": format_money(self.cost), "product": self.product.name, "item_status": STATUS_NAMES[self.status]})
+        data.update({"cost": format_money(self.cost), "product": self.product.name, "item_status": STATUS_NAMES[self.status],
+                     "key_issued": self.key_issued})
         return data
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 # License operations on the State: validation first, then money, then the change. Errors are ApiError.
 
-from . import processing
+from . import keys, processing
 from .comments import parse_comment
 from .dates import add_days, add_months, format_date
 from .model import ACTIVE, DELETED, ORDERED, PROCESSING, PROVIDER_REASONS, SUSPENDED, License, parse_autoprolong
@@ -174,11 +174,14 @@ def place_order(state, user_name, params, now):
         order["id"] = state.new_order_id()
         state.orders.append(order)
         if state.config["cart_item"]:
-            order["license"] = _create_cart_item(state, user_name, wanted, order["id"]).id
+            item = _create_cart_item(state, user_name, wanted, order["id"])
+            keys.hold_key(item, state.config, now)
+            order["license"] = item.id
         return None, order
     ensure_funds(state, user_name, cost)
     order["id"] = state.new_order_id()
     lic = _create_license(state, user_name, wanted, order["id"], now)
+    keys.hold_key(lic, state.config, now)
     charge(state, user_name, cost, "platform.order.param", license_id=lic.id, order_id=order["id"])
     order.update({"status": "paid", "license": lic.id})
     state.orders.append(order)
@@ -213,6 +216,36 @@ def _create_cart_item(state, user_name, wanted, order_id):
     return lic
 
 
+def order_total(params):
+    """The priced order form (config order_form_price): the price of the first period of the order that params
+    describe, checked as the order checks them; None while pricelist or period is not given."""
+    pricelist = parse_choice(params, "pricelist", PRODUCTS, required=False)
+    period = parse_choice(params, "period", ORDER_PERIODS, required=False)
+    if pricelist is None:
+        return None
+    product = PRODUCTS[pricelist]
+    addons = parse_addons(product, params, product.default_addons())
+    return None if period is None else period_price(product, addons, period)
+
+
+def renewed_expiry(state, lic, period):
+    """The expiry a renewal by period gives: a suspended license is renewed from today, any other from its expiry."""
+    return add_months(state.today if lic.status == SUSPENDED else lic.expiredate, period)
+
+
+def renewal_preview(state, lic, params):
+    """The priced prolong form (config prolong_form_price): (period, new expiry, {period: price}) of a renewal of the
+    license as its pending changes will leave it, the period asked (default: its own, else 1) checked as the renewal
+    checks it. None when it cannot be renewed: a trial, a deleted license, an unpaid cart item."""
+    view = processing.projected(lic)
+    if view.period == TRIAL_PERIOD or view.status == DELETED or view.expiredate is None:
+        return None
+    own = view.period if view.period in PROLONG_PERIODS else 1
+    period = parse_choice(params, "period", PROLONG_PERIODS, required=False, default=own)
+    prices = dict((choice, period_price(view.product, view.addons, choice)) for choice in PROLONG_PERIODS)
+    return period, renewed_expiry(state, view, period), prices
+
+
 def prolong(state, lic, params):
     """service.prolong with sok: returns the new expiry date."""
     ensure_paid(lic)
@@ -220,13 +253,10 @@ def prolong(state, lic, params):
         raise bad_value("period", params.get("period"), "A trial license cannot be prolonged")
     period = parse_choice(params, "period", PROLONG_PERIODS)
     charge(state, lic.user, period_price(lic.product, lic.addons, period), "service.prolong", license_id=lic.id)
-    if lic.status == SUSPENDED:
-        # Renewed from today; only a license suspended for non-payment becomes active again.
-        lic.expiredate = add_months(state.today, period)
-        if lic.suspend_reason == "expired":
-            lic.status, lic.suspend_reason = ACTIVE, None
-    else:
-        lic.expiredate = add_months(lic.expiredate, period)
+    lic.expiredate = renewed_expiry(state, lic, period)
+    # Only a license suspended for non-payment becomes active again.
+    if lic.status == SUSPENDED and lic.suspend_reason == "expired":
+        lic.status, lic.suspend_reason = ACTIVE, None
     return lic.expiredate
 
 

@@ -10,10 +10,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CURRENCY = "EUR"
 CENT = Decimal("0.01")
+# item_cost (config list_cost_cells) carries 4 decimal places, as the numeric twin of the cost text does.
+ITEM_COST_PLACES = Decimal("0.0001")
 TRIAL_PERIOD = -100
 TRIAL_DAYS = 30
 ORDER_PERIODS = (1, 12, TRIAL_PERIOD)
 PROLONG_PERIODS = (1, 12)
+# A renewal period as the prolong form's period list names it.
+PERIOD_NAMES = {1: "1 month", 12: "1 year"}
 YEARLY_FACTOR = Decimal(10)
 
 
@@ -63,6 +67,16 @@ def money(value):
 
 def format_money(amount):
     return str(Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def price_text(amount):
+    """An amount with its ISO currency code: "30.00 EUR"."""
+    return "%s %s" % (format_money(amount), CURRENCY)
+
+
+def format_item_cost(amount):
+    """The numeric twin of a cost text: "30.0000"."""
+    return str(Decimal(amount).quantize(ITEM_COST_PLACES, rounding=ROUND_HALF_UP))
 
 
 def period_factor(period):

@@ -16,6 +16,8 @@ STATUS_TEXTS = {
 }
 # config expiry_form real/text: what <expiredate> holds instead of the date (daily billing).
 DAILY_CHARGE = {"en": "Daily charge", "ru": "Ежедневное списание"}
+# config cost_text per_period: the word after "/" in a cost text, by the license's period ("30.00 EUR / Month").
+PERIOD_WORDS = {"en": {1: "Month", 12: "Year"}, "ru": {1: "Месяц", 12: "Год"}}
 # Formatted with the error's object, value and extra params (balance, cost).
 RU_ERRORS = {
     "Object not found": "Объект не найден",

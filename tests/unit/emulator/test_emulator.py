@@ -583,8 +583,9 @@ def test_unacknowledged_edit_answers_the_read_one_form_and_changes_nothing(emula
 def test_unacknowledged_prolong_and_order_answer_their_forms(emulator):
     emulator.add_fault(func="*", kind="unacknowledged", count=2)
     prolong = call(emulator, "service.prolong", elid="101", period="1", sok="ok")
-    assert [child.tag for child in prolong] == ["elid", "expiredate", "slist"]
+    assert [child.tag for child in prolong] == ["elid", "expiredate", "newexpiredate", "period", "slist"]
     assert (prolong.findtext("elid"), prolong.findtext("expiredate"), prolong.find("slist").get("name")) == ("101", "2026-12-01", "period")
+    assert prolong.find("doc") is None  # the flat newexpiredate of the form, not the executed call's /doc/doc
     placed = order(emulator)
     assert [child.tag for child in placed] == ["pricelist", "slist", "slist"] and placed.findtext("pricelist") == "55163"
     state = emulator.snapshot()
