@@ -134,3 +134,22 @@ options:
     elements: int
     default: [32, 64, 128, 255]
 '''
+
+    # The money limit of the modules that spend (isp_license, isp_license_prolong, isp_licenses).
+    MONEY = r'''
+options:
+  max_spend:
+    description:
+      - The most this run may spend, written as an amount and its currency code - V(50 EUR), V(120.50 RUB).
+      - Every call that spends money (an order, a renewal, a resize that raises an addon) is priced before any write, as
+        the server states it - the prolong form read without C(sok) for a renewal, else the list row's cost for a
+        renewal by the license's own period; the order form for an order, where it shows a total. A resize, and a call
+        whose price the server does not state, has an V(unknown) amount (never computed from a price list).
+      - With this option set, a plan fails before any write, and lists each call with its amount, when its known total
+        is above the limit, when it spends in another currency, or when one of its amounts is V(unknown). So a resize
+        is always refused under a limit.
+      - Not set, nothing is refused for its price; the amounts are still returned (RV(spend), RV(spend_total)).
+      - The limit holds for one task. A fleet split over several tasks or jobs (AWX job slicing) has one limit per
+        task.
+    type: str
+'''

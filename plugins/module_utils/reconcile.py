@@ -386,6 +386,24 @@ class Applier:
                                   self.waits.wait_timeout))
         planned.after = found
 
+    def wait_for_key(self, planned):
+        """Read the license on its own until BILLmanager shows its key issued (bounded by wait_timeout).
+
+        The key appears some time after an order (a public client re-reads the service until ``lickey`` is no longer
+        empty). Only whether it is issued is kept; the key itself is isp_license_info's to reveal.
+        """
+        lic = planned.after if planned.after is not None else planned.current
+        if lic is None or lic['status'] == 'deleted':
+            return
+        found = Waits(self.client, True, self.waits.wait_timeout).poll(
+            lambda: get_license(self.client, lic['id']), lambda current: current is None or current.get('key_issued'),
+            first=lic if 'key_issued' in lic else None)
+        if found is not None and not found.get('key_issued'):
+            raise BillmgrError('the key of license %s was not issued within wait_timeout=%ss' % (lic['id'], self.waits.wait_timeout)
+                               ).concerning(options=['wait_for_key', 'wait_timeout'],
+                                            advice='Rerun later: the license is there, and a rerun orders nothing.')
+        planned.after = found
+
     def apply_after_order(self, planned):
         """The renewals a new license needs to reach its renewal target, planned again on the license as it was made
         (never more than the plan approved), once it shows no change in progress."""

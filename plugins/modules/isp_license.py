@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - ispsystem.billmanager.api
   - ispsystem.billmanager.api.writes
+  - ispsystem.billmanager.api.money
   - ispsystem.billmanager.api.actiongroup
   - ansible.builtin.action_common_attributes
 attributes:
@@ -99,6 +100,16 @@ options:
         find it on the next run and orders again. It warns about it, in check mode too.
     type: bool
     default: true
+  wait_for_key:
+    description:
+      - After an order (and for a license that exists), read the license on its own until BILLmanager shows its key
+        issued, for up to O(wait_timeout) seconds; the task fails when it is not. The key appears some time after an
+        order.
+      - RV(license.key_issued) then says so. The key itself is returned only by M(ispsystem.billmanager.isp_license_info)
+        with O(ispsystem.billmanager.isp_license_info#module:reveal_key).
+      - Ignored in check mode.
+    type: bool
+    default: false
   state:
     description:
       - V(present) the license exists (ordered when missing); a suspension is left as it is.
@@ -190,6 +201,35 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+failure:
+  description:
+    - When the task fails, the failure as data (the message is built from it).
+  returned: on failure
+  type: dict
+  contains:
+    entry:
+      description: Always V(null) (it names the entry of a fleet's licenses in M(ispsystem.billmanager.isp_licenses)).
+      type: dict
+    options:
+      description: The names of the options concerned (C(comment), C(renew.max_periods), C(max_orders) ...).
+      type: list
+      elements: str
+    message:
+      description: The error itself, without the notes on what was sent and the advice.
+      type: str
+    writes_may_have_happened:
+      description: Whether a write may have been made before the failure.
+      type: bool
+    money_may_have_moved:
+      description: Whether a call that spends money may have been made before the failure.
+      type: bool
+    calls_sent:
+      description: Each call sent, with what it came to (C(outcome)).
+      type: list
+      elements: dict
+    advice:
+      description: What to do before rerunning, when there is something to do.
+      type: str
 license:
   description:
     - The license after the run (re-read from the API after any write; predicted in check mode).
@@ -248,6 +288,44 @@ license_id:
   returned: when a license was ordered
   type: int
   sample: 334673
+spend:
+  description:
+    - Each planned call that spends money, with its amount as the server states it (in check mode, what the real run
+      would spend). See O(max_spend) for where amounts come from.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    func:
+      description: The call's function.
+      type: str
+    elid:
+      description: The license it is about (V(null) for an order, or a renewal of a license ordered first).
+      type: int
+    kind:
+      description: V(order), V(renewal) or V(edit).
+      type: str
+    amount:
+      description: The amount, V(null) when the server states none (V(unknown)).
+      type: float
+    currency:
+      description: The currency code, V(null) with an unknown amount.
+      type: str
+    source:
+      description: Where the amount was stated - V(prolong form), V(order form), V(list row) - or V(unknown).
+      type: str
+  sample: [{"func": "service.prolong", "elid": 334673, "kind": "renewal", "amount": 30.0, "currency": "EUR",
+            "source": "prolong form"}]
+spend_total:
+  description: The known amounts of RV(spend), summed per currency.
+  returned: always
+  type: dict
+  sample: {"EUR": 30.0}
+spend_unknown:
+  description: How many calls of RV(spend) have no stated amount.
+  returned: always
+  type: int
+  sample: 0
 diff:
   description: The license before and after, in diff mode.
   returned: when diff mode is on
@@ -305,9 +383,17 @@ class LicenseRun:
             self.applier.check_orders([planned])
         self.applier.wait_active(planned)
 
+    def wait_for_key(self):
+        """With wait_for_key (not in check mode): the license read on its own until its key shows issued."""
+        planned = self.planned
+        if self.module.params['wait_for_key'] and not self.module.check_mode and planned.wanted.state != 'absent':
+            if planned.after is None and not planned.plan:
+                planned.after = planned.current
+            self.applier.wait_for_key(planned)
+
     def result(self):
         planned = self.planned
-        applied = bool(planned.plan) and not self.module.check_mode
+        applied = (bool(planned.plan) or self.module.params['wait_for_key']) and not self.module.check_mode
         for note in planned.notes:
             self.module.warn(note)
         after = planned.after if applied else planned.predicted()
@@ -329,6 +415,7 @@ class LicenseRun:
 def main():
     module = AnsibleModule(**CONNECTION.merge(WRITES, MONEY, IDENTITY, LICENSE_STATE, OptionSpec(dict(
         skip_basket=dict(type='bool', default=True),
+        wait_for_key=dict(type='bool', default=False),
     ))).module_kwargs())
     client = client_from_module(module)
     run = LicenseRun(module, client)
@@ -336,6 +423,7 @@ def main():
         planned = run.plan()
         if planned.plan and not module.check_mode:
             run.apply()
+        run.wait_for_key()
     except BillmgrError as exc:
         fail_from_error(module, client, exc, run.planned.plan if run.planned else None, **run.failure_details())
     module.exit_json(**run.result())

@@ -75,6 +75,17 @@ options:
       - Licenses read by O(id) always carry their addon values.
     type: bool
     default: false
+  reveal_key:
+    description:
+      - Return the license key of each license (RV(licenses[].key)), so that a playbook can activate the panel it was
+        bought for.
+      - Each license is read on its own for it (one request per license; none more with O(id)).
+      - The key is a secret. Set the task keyword C(no_log) to V(true) on the task that reveals it, and do not print the result. The key never
+        appears in the module's messages; it is not part of any other module's result, diff or RV(calls).
+      - Without it, a license read on its own (by O(id), or with O(details)) says only whether its key has been issued
+        (RV(licenses[].key_issued)).
+    type: bool
+    default: false
 seealso:
   - module: ispsystem.billmanager.isp_license
   - module: ispsystem.billmanager.isp_license_prolong
@@ -105,6 +116,35 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+failure:
+  description:
+    - When the task fails, the failure as data (the message is built from it).
+  returned: on failure
+  type: dict
+  contains:
+    entry:
+      description: Always V(null) (it names the entry of a fleet's licenses in M(ispsystem.billmanager.isp_licenses)).
+      type: dict
+    options:
+      description: The names of the options concerned (C(comment), C(renew.max_periods), C(max_orders) ...).
+      type: list
+      elements: str
+    message:
+      description: The error itself, without the notes on what was sent and the advice.
+      type: str
+    writes_may_have_happened:
+      description: Whether a write may have been made before the failure.
+      type: bool
+    money_may_have_moved:
+      description: Whether a call that spends money may have been made before the failure.
+      type: bool
+    calls_sent:
+      description: Each call sent, with what it came to (C(outcome)).
+      type: list
+      elements: dict
+    advice:
+      description: What to do before rerunning, when there is something to do.
+      type: str
 licenses:
   description: The licenses found, ascending by id.
   returned: always
@@ -192,6 +232,20 @@ licenses:
       type: dict
       returned: when the status is not understood
       sample: {"item_status": "Blocked", "item_status@orig": "9_1_0"}
+    key_issued:
+      description:
+        - Whether the license key has been issued (BILLmanager shows it some time after an order).
+        - Only for licenses read on its own (by O(id), or with O(details) or O(reveal_key)); a list row does not say.
+      type: bool
+      returned: when the license was read on its own
+      sample: true
+    key:
+      description:
+        - The license key, to activate the panel (see the user guide, "License keys"); V(null) while it is not issued.
+        - A secret - set C(no_log) to V(true) on the task.
+      type: str
+      returned: with O(reveal_key)
+      sample: 0F3A9C61D2E84B7A5C0D1E2F3A4B5C6D
     expiry_seen:
       description:
         - Only when the expiry is not a date (daily billing shows a text such as C(Daily charge), and
@@ -319,11 +373,23 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_read
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.options import CONNECTION, FILTER, OptionSpec
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.server_report import server_report
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import text_of
 
 
 def wanted_status(lic, statuses):
     """True when ``lic`` is in one of ``statuses`` (none given: any status but deleted)."""
     return lic['status'] in statuses if statuses else lic['status'] != 'deleted'
+
+
+def with_key(client, lic, doc=None):
+    """``lic`` read on its own (unless ``doc``, its platform.edit answer, is given) with its ``key``. The key is
+    withheld from every message of the run from then on, as the password is."""
+    if doc is None:
+        found, doc = read_one(client, lic['id'])
+        lic = found or lic
+    key = text_of(doc, 'lickey') if doc is not None else ''
+    client.add_secret(key)
+    return dict(lic, key=key or None)
 
 
 def find_licenses(client, params):
@@ -342,9 +408,11 @@ def find_licenses(client, params):
         selection = select_licenses(client, listing, pricelist, params['comment'], live_only=live_only)
         candidates = selection.licenses + [lic for lic, _reason in selection.unclear]
         selected = [lic for lic in candidates if wanted_status(lic, params['status'])]
-        if params['details']:
+        if params['details'] and not params['reveal_key']:
             selected = [with_addons(client, lic) for lic in selected]
         report = server_report(client, listing=listing, licenses=selected)
+    if params['reveal_key']:
+        selected = [with_key(client, lic, doc if params['id'] is not None else None) for lic in selected]
     report['requests'] = client.request_count
     return sorted(selected, key=lambda item: item['id'] or 0), report
 
@@ -353,6 +421,7 @@ def main():
     module = AnsibleModule(**CONNECTION.merge(FILTER, OptionSpec(dict(
         status=dict(type='list', elements='str', choices=STATUS_CHOICES),
         details=dict(type='bool', default=False),
+        reveal_key=dict(type='bool', default=False),
     ))).module_kwargs())
     client = client_from_module(module)
     try:

@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - ispsystem.billmanager.api
   - ispsystem.billmanager.api.writes
+  - ispsystem.billmanager.api.money
   - ispsystem.billmanager.api.actiongroup
   - ansible.builtin.action_common_attributes
 attributes:
@@ -136,6 +137,35 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+failure:
+  description:
+    - When the task fails, the failure as data (the message is built from it).
+  returned: on failure
+  type: dict
+  contains:
+    entry:
+      description: Always V(null) (it names the entry of a fleet's licenses in M(ispsystem.billmanager.isp_licenses)).
+      type: dict
+    options:
+      description: The names of the options concerned (C(comment), C(renew.max_periods), C(max_orders) ...).
+      type: list
+      elements: str
+    message:
+      description: The error itself, without the notes on what was sent and the advice.
+      type: str
+    writes_may_have_happened:
+      description: Whether a write may have been made before the failure.
+      type: bool
+    money_may_have_moved:
+      description: Whether a call that spends money may have been made before the failure.
+      type: bool
+    calls_sent:
+      description: Each call sent, with what it came to (C(outcome)).
+      type: list
+      elements: dict
+    advice:
+      description: What to do before rerunning, when there is something to do.
+      type: str
 license:
   description: The license after the run (re-read after renewals; predicted in check mode).
   returned: always
@@ -177,6 +207,44 @@ calls:
   type: list
   elements: dict
   sample: [{"func": "service.prolong", "params": {"elid": 334673, "period": 1, "sok": "ok"}}]
+spend:
+  description:
+    - Each planned call that spends money, with its amount as the server states it (in check mode, what the real run
+      would spend). See O(max_spend) for where amounts come from.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    func:
+      description: The call's function.
+      type: str
+    elid:
+      description: The license it is about (V(null) for an order, or a renewal of a license ordered first).
+      type: int
+    kind:
+      description: V(order), V(renewal) or V(edit).
+      type: str
+    amount:
+      description: The amount, V(null) when the server states none (V(unknown)).
+      type: float
+    currency:
+      description: The currency code, V(null) with an unknown amount.
+      type: str
+    source:
+      description: Where the amount was stated - V(prolong form), V(order form), V(list row) - or V(unknown).
+      type: str
+  sample: [{"func": "service.prolong", "elid": 334673, "kind": "renewal", "amount": 30.0, "currency": "EUR",
+            "source": "prolong form"}]
+spend_total:
+  description: The known amounts of RV(spend), summed per currency.
+  returned: always
+  type: dict
+  sample: {"EUR": 30.0}
+spend_unknown:
+  description: How many calls of RV(spend) have no stated amount.
+  returned: always
+  type: int
+  sample: 0
 diff:
   description: The license before and after, in diff mode.
   returned: when diff mode is on

@@ -32,6 +32,7 @@ author:
 extends_documentation_fragment:
   - ispsystem.billmanager.api
   - ispsystem.billmanager.api.writes
+  - ispsystem.billmanager.api.money
   - ispsystem.billmanager.api.actiongroup
   - ansible.builtin.action_common_attributes
 attributes:
@@ -236,9 +237,19 @@ results:
       type: list
       elements: str
     msg:
-      description: Why the license failed.
+      description: Why the license failed (or, for bad input or a problem that refused the run, why it was not planned).
       type: str
-      returned: when it failed
+      returned: when it failed, or could not be planned
+    failure:
+      description: The failure of this license as data (see RV(failure)).
+      type: dict
+      returned: when it failed, or could not be planned
+    spend:
+      description: Each call of this license that spends money, with its amount as the server states it (see
+        RV(ispsystem.billmanager.isp_license#module:spend)).
+      type: list
+      elements: dict
+      returned: when the plan of this license spends money
 summary:
   description:
     - What the run did, or in check mode would do. In a real run a call counts when it may have taken effect.
@@ -284,6 +295,13 @@ summary:
     deletions:
       description: Licenses deleted.
       type: int
+    spend_total:
+      description: The known amounts of the calls that spend money, summed per currency (in a real run, of the calls
+        that may have been made; see O(max_spend)).
+      type: dict
+    spend_unknown:
+      description: How many of those calls have no amount stated by the server.
+      type: int
   sample:
     licenses: 200
     changed: 3
@@ -298,6 +316,38 @@ summary:
     suspensions: 0
     resumptions: 0
     deletions: 0
+    spend_total: {"EUR": 60.0}
+    spend_unknown: 1
+failure:
+  description:
+    - When the task fails, the failure as data (the message is built from it). The role P(ispsystem.billmanager.panel_license#role)
+      reads it to name its own variables.
+  returned: on failure
+  type: dict
+  contains:
+    entry:
+      description: The entry of O(licenses) it belongs to (C(index), C(name)), or V(null).
+      type: dict
+    options:
+      description: The names of the options concerned (C(comment), C(renew.max_periods), C(max_orders) ...).
+      type: list
+      elements: str
+    message:
+      description: The error itself, without the notes on what was sent and the advice.
+      type: str
+    writes_may_have_happened:
+      description: Whether a write may have been made before the failure.
+      type: bool
+    money_may_have_moved:
+      description: Whether a call that spends money may have been made before the failure.
+      type: bool
+    calls_sent:
+      description: Each call sent, with what it came to (C(outcome)).
+      type: list
+      elements: dict
+    advice:
+      description: What to do before rerunning, when there is something to do.
+      type: str
 api_requests:
   description: How many API requests the run made (reads and writes).
   returned: always

@@ -59,7 +59,7 @@ def test_platform_edit_doc_with_addons_and_attributes_on_doc():
         'id': 101, 'product': 'vmmanager6', 'pricelist': 55163, 'status': 'active', 'status_code': 2,
         'comment': '', 'period': '12', 'createdate': '2026-01-15', 'expiredate': '2027-01-15',
         'days_left': 49, 'autoprolong': '12', 'addons': {'nodes': 3, 'vms': 50}, 'cost': 250.0, 'currency': 'EUR',
-        'in_progress': None, 'suspend_reason': None,
+        'in_progress': None, 'suspend_reason': None, 'key_issued': True,
     }
 
 

@@ -67,7 +67,7 @@ def test_get_license_reads_platform_edit_without_sok():
         'id': 101, 'product': 'vmmanager6', 'pricelist': 55163, 'status': 'active', 'status_code': 2,
         'comment': 'web-cluster', 'period': '1', 'createdate': '2026-10-01', 'expiredate': '2026-12-01',
         'days_left': 4, 'autoprolong': '1', 'addons': {'nodes': 3, 'vms': 50}, 'cost': 25.0, 'currency': 'EUR',
-        'in_progress': None, 'suspend_reason': None,
+        'in_progress': None, 'suspend_reason': None, 'key_issued': True,
     }
 
 
