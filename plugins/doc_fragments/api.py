@@ -148,7 +148,8 @@ options:
       - With this option set, a plan fails before any write, and lists each call with its amount, when its known total
         is above the limit, when it spends in another currency, or when one of its amounts is V(unknown). So a resize
         is always refused under a limit.
-      - Not set, nothing is refused for its price; the amounts are still returned (RV(spend), RV(spend_total)).
+      - Not set, nothing is refused for its price; the amounts are still returned (C(spend), C(spend_total); in
+        M(ispsystem.billmanager.isp_licenses), C(results[].spend) and C(summary.spend_total)).
       - The limit holds for one task. A fleet split over several tasks or jobs (AWX job slicing) has one limit per
         task.
     type: str

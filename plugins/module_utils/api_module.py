@@ -15,10 +15,12 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.client impor
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import check_lower_bounds
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.failures import Failure
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.money import parse_max_spend
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RequestsTransport,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import HAS_LXML, LXML_IMPORT_ERROR
+
 
 def check_requirements(module):
     """Fail with missing_required_lib when requests or lxml is not importable."""
@@ -36,6 +38,8 @@ def check_options(params):
         if limit < 1:
             raise InvalidOptionError('comment_length_limits: each limit must be >= 1, got %s' % limit,
                                      ['comment_length_limits'])
+    if params.get('max_spend') is not None:
+        parse_max_spend(params['max_spend'])
     ca_path = params.get('ca_path')
     if ca_path and not os.path.exists(ca_path):
         raise InvalidOptionError('ca_path: %s does not exist; set it to a PEM file (or a directory) of the CA '

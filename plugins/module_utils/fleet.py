@@ -28,7 +28,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_stat
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.money import parse_max_spend, totals
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import WRITTEN
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.reconcile import (
-    Applier, check_distinct, check_near_matches, check_renames, check_wanted, plan_wanted, price_plans,
+    Applier, check_distinct, check_renames, check_wanted, near_match_problems, plan_wanted, price_plans,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import InProgressError
 
@@ -74,7 +74,8 @@ class Fleet:
         self.client = client
         self.params = params
         self.check_mode = check_mode
-        self.account = Account(client, params.get('comment_length_limits') or COMMENT_LENGTH_LIMITS)
+        limits = params.get('comment_length_limits')
+        self.account = Account(client, COMMENT_LENGTH_LIMITS if limits is None else limits)
         self.applier = Applier(client, self.account, params['confirm_timeout'], params['wait'], params['wait_timeout'])
         self.entries = params['licenses']
         self.wanted = {}  # index in the list -> its Wanted (entries whose options are right)
@@ -119,19 +120,29 @@ class Fleet:
             except (IdentityError, NotUnderstoodError) as exc:
                 problems.append(wanted.claim(exc))
         problems.extend(_same_license_twice(wanted_list, self.found))
+        read_first = dict(self.found)
         self.found = self.applier.waits.settled_all(self.found, lambda license_id: get_license(self.client, license_id))
         today = self.account.today()  # after the reads: the server's date, from their answers
         for wanted in wanted_list:
-            if wanted.index in self.found:
-                self._plan_one(wanted, today, problems)
+            if wanted.index not in self.found:
+                continue
+            if _deleted_meanwhile(wanted, read_first[wanted.index], self.found[wanted.index]):
+                problems.append(wanted.error('license %s (found by its comment) was deleted while the run waited for it to '
+                                             'settle; rerun to decide on the account as it is now'
+                                             % self.found[wanted.index]['id'], 'comment'))
+                continue
+            self._plan_one(wanted, today, problems)
         if problems:
             raise FleetPlanningError('%d of %d licenses cannot be planned; nothing was written: %s'
                                      % (len(problems), len(self.entries), listed(headlines(problems))), problems)
         try:
             check_renames(self.account, self.planned)
-            check_near_matches(self.account, self.planned)
         except PLANNING_ERRORS as exc:
             raise FleetPlanningError('%s; nothing was written' % headlines([exc])[0], [exc]) from None
+        problems = near_match_problems(self.account, self.planned)
+        if problems:
+            raise FleetPlanningError('%d of %d licenses cannot be planned; nothing was written: %s'
+                                     % (len(problems), len(self.entries), listed(headlines(problems))), problems)
         self.check_limits()
         try:
             max_spend = parse_max_spend(self.params['max_spend']) if self.params.get('max_spend') is not None else None
@@ -295,6 +306,9 @@ class Fleet:
             result['failure'] = failure.as_dict(self.client.redact)
             if planned.plan.outcomes:
                 result['calls_sent'] = planned.plan.sent_report()
+        elif self._problem_of(index) is not None:
+            problem = Failure(self._problem_of(index))
+            result.update(msg=problem.headline(self.client.redact), failure=problem.as_dict(self.client.redact))
         return result
 
     def _bad_input_result(self, index):
@@ -366,6 +380,10 @@ def _same_license_twice(wanted_list, found):
         if earlier is not wanted:
             problems.append(wanted.error('names license %s, as %s does' % (current['id'], earlier.in_list), 'id', 'comment'))
     return problems
+
+
+def _deleted_meanwhile(wanted, first, settled):
+    return wanted.id is None and first is not None and first['status'] != 'deleted' and settled['status'] == 'deleted'
 
 
 def _refused_alone(error):

@@ -148,10 +148,10 @@ def read_account(client, page_size=PAGE_SIZE):
     for page in range(1, MAX_PAGES + 1):
         doc = client.read('platform', p_cnt=size, p_num=page)
         listing.requests += 1
-        _check_filter(listing, doc)
         rows = doc.findall('elem')
         _check_page_number(doc, page)
         _note_total(listing, _number(doc, 'p_elems'))
+        _check_filter(listing, doc)
         served = _number(doc, 'p_cnt')
         if page == 1:
             listing.page_size_served = served

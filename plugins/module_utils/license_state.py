@@ -12,9 +12,10 @@ __metaclass__ = type
 
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    FUNCS, LIVE_STATUSES, NOT_YET_ACTIVE, PERIODS, addon_field, addon_id_of_field, days_between, PRICELIST_TO_PRODUCT, STATUS_NAMES, addon_aliases, addon_key, product_label,
+    FUNCS, LIVE_STATUSES, NOT_YET_ACTIVE, PERIODS, PRICELIST_TO_PRODUCT, STATUS_NAMES, addon_aliases, addon_field,
+    addon_id_of_field, addon_key, days_between, product_label,
 )
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import parse_int
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import comment_alteration, parse_int
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import Plan
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.renewal import add_months, suspension, suspension_problem
@@ -146,7 +147,8 @@ def plan_change(current, state, comment, addons, today):
         plan.add(FUNCS['edit'], params, predict=_with_edit(current['pricelist'], comment, addons, edit),
                  confirm=lambda found: found is not None and not edit_params(found, comment, addons),
                  spends_money=any(addon_id_of_field(name) is not None for name in edit),
-                 changes=_edit_changes(current['pricelist'], edit))
+                 changes=_edit_changes(current['pricelist'], edit),
+                 taken_otherwise=_renamed_otherwise(elid, edit.get('comment')))
     if suspend:
         plan.add(FUNCS['suspend'], {'elid': elid}, predict=_with_status('suspended'),
                  confirm=lambda found: found is not None and found['status'] == 'suspended', changes=['status'])
@@ -188,10 +190,26 @@ def edit_kinds(params, before):
     return kinds
 
 
+def _renamed_otherwise(elid, comment):
+    """For a rename: why the license read back carries the comment stored otherwise than sent, or None."""
+    def taken_otherwise(found):
+        if comment is None or found is None or found['comment'] == comment:
+            return None
+        altered = comment_alteration(found['comment'], comment)
+        if altered is None:
+            return None
+        return ('license %s carries comment %r after the rename, not %r as sent (%s): the server stores this comment '
+                'otherwise, so the license cannot be found by it, and the rename would be sent again on every run'
+                % (elid, found['comment'], comment, altered))
+    return taken_otherwise
+
+
 def _with_status(name):
     def predict(lic):
         lic['status'] = name
         lic['status_code'] = STATUS_NAMES[name]
+        if name != 'suspended':
+            lic['suspend_reason'] = None
         return lic
     return predict
 

@@ -24,7 +24,6 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import DEFAULT_WAIT_TIMEOUT
 
 
-
 class OptionSpec:
     """Options and the rules between them; ``merge`` joins pieces, ``module_kwargs`` hands them to AnsibleModule."""
 

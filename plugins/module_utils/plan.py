@@ -47,6 +47,10 @@ class OutcomeUnknownError(BillmgrError):
     """A write's answer was lost and the state read afterwards does not show its effect."""
 
 
+class EffectNotShownError(BillmgrError):
+    """A write was taken, its effect does not show yet, and the plan's later calls were not sent."""
+
+
 class VerificationError(BillmgrError):
     """After the plan was applied, the license read back does not show what the plan predicted."""
 
@@ -61,7 +65,8 @@ class ConfirmedByRead:
 class PlannedCall:
     """One write call of a plan."""
 
-    def __init__(self, func, params, predict=None, confirm=None, spends_money=False, changes=(), on_license=True):
+    def __init__(self, func, params, predict=None, confirm=None, spends_money=False, changes=(), on_license=True,
+                 taken_otherwise=None):
         self.func = func
         self.params = params
         self.predict = predict or (lambda lic: lic)
@@ -71,6 +76,9 @@ class PlannedCall:
         # A call on an existing license (not an order): its effect counts only once the license shows no change in
         # progress, and the next call waits for that.
         self.on_license = on_license
+        # ``taken_otherwise(license) -> str or None``: why the license read back shows the call taken, but stored
+        # otherwise than sent (a comment the server escaped or folded): waiting longer would not change it.
+        self.taken_otherwise = taken_otherwise or (lambda lic: None)
 
     def shows_effect(self, lic):
         """True when ``lic`` shows this call's effect (and, for a call on a license, nothing in progress)."""
@@ -160,12 +168,21 @@ def apply_plan(client, plan, reread, confirm_timeout=DEFAULT_CONFIRM_TIMEOUT, wa
     before it were sent earlier: outcomes stay in the order of the calls).
     """
     answers = []
-    for call in plan.calls if calls is None else calls:
+    to_send = list(plan.calls if calls is None else calls)
+    for position, call in enumerate(to_send):
         answer = _execute(client, plan, call, reread, confirm_timeout, waits)
         answers.append(answer)
         if waits is not None and call.on_license and call.confirm is not None:
             first = answer.license if isinstance(answer, ConfirmedByRead) else None
             plan.last_read = waits.effect(call, reread, first=first)
+            rest = to_send[position + 1:]
+            if rest and not call.shows_effect(plan.last_read):
+                raise EffectNotShownError(
+                    'BILLmanager took %s for license %s, but the license read back does not show its effect yet, so '
+                    'the calls after it (%s) were not sent: a call is never sent to a license whose last change has '
+                    'not shown' % (call.func, call.params.get('elid'), ', '.join(later.func for later in rest))
+                ).concerning(advice='Rerun once the license shows the change (isp_license_info): a rerun waits for it '
+                                    'and plans only what is left.')
     return answers
 
 
@@ -177,11 +194,26 @@ def _execute(client, plan, call, reread, confirm_timeout, waits):
         answer = _after_lost_answer(client, plan, call, reread, confirm_timeout, exc, waits)
         if answer is not None:
             return answer
-        # The state proves the write did not happen and sending it again cannot double anything.
+        # The state shows the write did not happen, and sending it again cannot double anything.
         plan.outcomes[-1] = UNKNOWN
-        answer = _write(client, plan, call)
+        answer = _send_again(client, plan, call, exc)
     plan.outcomes[-1] = DONE
     return answer
+
+
+def _send_again(client, plan, call, lost):
+    """The second send of a call whose first answer was lost; when the server refuses it, the first may still have been
+    taken (a server may apply it later, with no sign meanwhile): its outcome stays unknown."""
+    try:
+        return _write(client, plan, call)
+    except AmbiguousWriteError:
+        raise  # lost again: unknown, as it is
+    except (ApiError, TransportError) as exc:
+        plan.outcomes[-1] = UNKNOWN
+        raise OutcomeUnknownError(
+            '%s. The license read afterwards did not show it, so it was sent again, and the second send failed: %s. The '
+            'first one may have been taken (a server may apply a call later)' % (lost, exc)
+        ).concerning(advice=CHECK_THE_ACCOUNT) from None
 
 
 def _write(client, plan, call):

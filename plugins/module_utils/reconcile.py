@@ -22,7 +22,9 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue im
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.failures import entry_label
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import comment_problem, comment_refusal, how_stored, parse_int
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import (
+    comment_alteration, comment_problem, comment_refusal, how_stored, parse_int,
+)
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import IdentityError, get_license
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import (
     check_addon_counts, plan_change, plan_order, resolve_addons,
@@ -39,6 +41,8 @@ TRIAL_NOTE = 'a trial license is not renewed (BILLmanager does not prolong trial
 IN_FLUX_NOTE = ('license %s shows %s: nothing is planned for it now; rerun once it settles to check it against what '
                 'is wanted')
 DO_NOT_RERUN = 'Do not rerun before checking the account (isp_license_info).'
+LATE_EFFECT_ADVICE = ('Check the license (isp_license_info) until it shows the change before rerunning, or a rerun may '
+                      'make the call again.')
 PENDING_NOTE = ('license %s shows %s after the calls: the server took them and has not finished; with wait=false their '
                 'effect is not verified. A rerun waits for the change to settle before it decides anything')
 
@@ -281,11 +285,21 @@ class Applier:
         self.waits = Waits(client, wait, wait_timeout)
         self._fresh_list = True
 
-    def settled(self, lic):
-        """``lic`` once it shows no change in progress (see Waits.settled): call it before planning."""
+    def settled(self, lic, by_comment=False):
+        """``lic`` once it shows no change in progress (see Waits.settled): call it before planning.
+
+        A license that is gone, or (found by its comment) deleted, when read again fails: it is never taken as "not
+        found", which would order one (or, by id, plan an order for a license given by id).
+        """
         if lic is None:
             return None
-        return self.waits.settled(lic, lambda: get_license(self.client, lic['id']))
+        found = self.waits.settled(lic, lambda: get_license(self.client, lic['id']))
+        if found is None or (by_comment and found['status'] == 'deleted' and lic['status'] != 'deleted'):
+            raise IdentityError(
+                'license %s%s was %s while the run waited for it to settle; nothing was written'
+                % (lic['id'], ' (found by its comment)' if by_comment else '', 'gone' if found is None else 'deleted')
+            ).concerning(advice='Rerun to decide on the account as it is now.')
+        return found
 
     def check_in_flux(self, planned):
         """Refuse a plan that would write to a license in progress; note one in progress that needs nothing."""
@@ -324,13 +338,12 @@ class Applier:
         try:
             verify_applied(plan, before, after)
         except VerificationError as exc:
-            if not self.waits.wait:
-                raise
+            waited = ('read back for up to wait_timeout=%ss' % self.waits.wait_timeout if self.waits.wait else
+                      'read back once (wait is false)')
             raise VerificationError(
-                '%s It was read back for up to wait_timeout=%ss, and it showed no change in progress. The server may '
-                'still apply the change later' % (exc, self.waits.wait_timeout)
-            ).concerning(advice='Check the license (isp_license_info) until it shows the change before rerunning, or a '
-                                'rerun may make the call again.') from None
+                '%s It was %s, and it showed no change in progress. The server may still apply the change later'
+                % (exc, waited)
+            ).concerning(advice=LATE_EFFECT_ADVICE) from None
 
     def _the_one_ordered(self, wanted):
         """After a lost order answer: the one live license with the comment (None: none yet); two fail loudly, and so
@@ -368,7 +381,7 @@ class Applier:
             matches = self.account.with_comment(wanted.comment, wanted.pricelist)
         else:
             matches = [planned.confirmed]
-        found = _the_ordered_one(planned, matches, self.client)
+        found = _the_ordered_one(planned, matches, self.client, self.account.comment_limits)
         planned.new_ids['license_id'] = found['id']
         planned.after = get_license(self.client, found['id']) or found
         verify_applied(planned.plan.part(1), None, planned.after)
@@ -457,21 +470,36 @@ def spend_result(costs):
     return dict(spend=[cost.as_dict() for cost in costs], spend_total=total, spend_unknown=unknown)
 
 
-def check_near_matches(account, planned_list):
-    """Refuse an order when no live license carries its comment exactly but one carries a near match of it (the server
-    may have cut, escaped or folded the comment of a license ordered before): never "not found" on a guess."""
+def near_match_problems(account, planned_list):
+    """The errors of the wanted licenses found by no exact comment while a live license carries a near match of it (the
+    server may have cut, escaped or folded the comment of a license ordered before): an order would buy it a second
+    time, a deletion (state absent) would find nothing and leave it paid for. Never "not found" on a guess."""
+    problems = []
     for planned in planned_list:
         wanted = planned.wanted
-        if not planned.orders:
+        if planned.current is not None or wanted.id is not None or not (planned.orders or wanted.state == 'absent'):
             continue
         near = account.near_matches(wanted.comment, wanted.pricelist)
-        if near:
-            raise wanted.error(
-                'no live license of %s carries comment %r exactly, but %s: the server may have stored the comment of a '
-                'license ordered before otherwise than it was sent, so ordering could buy it a second time; nothing was '
-                'ordered. If that license is the one meant, manage it by its id; if it is another one, choose a comment '
-                'that is not a near match of its comment, or change comment_length_limits'
-                % (product_label(wanted.pricelist), wanted.comment, near_list(near, wanted.comment)))
+        if not near:
+            continue
+        if planned.orders:
+            risk = 'so ordering could buy it a second time; nothing was ordered'
+        else:
+            risk = 'so state=absent would find nothing and leave it (and its automatic renewal) in place'
+        problems.append(wanted.error(
+            'no live license of %s carries comment %r exactly, but %s: the server may have stored the comment of a '
+            'license ordered before otherwise than it was sent, %s. If that license is the one meant, manage it by its '
+            'id; if it is another one, choose a comment that is not a near match of its comment, or change '
+            'comment_length_limits' % (product_label(wanted.pricelist), wanted.comment, near_list(near, wanted.comment),
+                                       risk), 'comment', 'comment_length_limits'))
+    return problems
+
+
+def check_near_matches(account, planned_list):
+    """Raise the first of ``near_match_problems``."""
+    problems = near_match_problems(account, planned_list)
+    if problems:
+        raise problems[0]
 
 
 def _note_order(planned, answer):
@@ -486,7 +514,25 @@ def _note_order(planned, answer):
             planned.new_ids[key] = value
 
 
-def _the_ordered_one(planned, matches, client):
+def stored_otherwise(new_id, stored, sent, limits):
+    """The error of an order whose license carries its comment stored otherwise than sent."""
+    refused_by_rerun = comment_alteration(stored, sent, limits) is not None
+    how = how_stored(stored, sent)
+    if refused_by_rerun:
+        rerun = 'A rerun with this comment refuses to order (it finds this license as a near match)'
+        advice = 'Manage license %s by its id, or use a comment the server keeps as sent.' % new_id
+    else:
+        rerun = 'A rerun with this comment would order again'
+        cut = len(stored) if stored and sent.startswith(stored) else None
+        advice = ('Do not rerun it as it is: %smanage license %s by its id, or use a comment the server keeps as sent.'
+                  % ('add %d to comment_length_limits (then a rerun refuses), ' % cut if cut else '', new_id))
+    return BillmgrError(
+        'the order was accepted and made license %s, but the server stored its comment as %r, not as sent (%r: %s), so '
+        'the license cannot be found by its comment. %s' % (new_id, stored, sent, how, rerun)
+    ).concerning(options=['comment', 'comment_length_limits'], advice=advice)
+
+
+def _the_ordered_one(planned, matches, client, limits):
     wanted = planned.wanted
     new_id = planned.new_ids.get('license_id')
     if len(matches) > 1:
@@ -494,12 +540,7 @@ def _the_ordered_one(planned, matches, client):
     if not matches:
         shown = get_license(client, new_id) if new_id is not None else None
         if shown is not None and shown['comment'] != wanted.comment:
-            raise BillmgrError(
-                'the order was accepted and made license %s, but the server stored its comment as %r, not as sent (%r: %s). '
-                'The license cannot be found by its comment, so a rerun with this comment would order again'
-                % (new_id, shown['comment'], wanted.comment, how_stored(shown['comment'], wanted.comment))
-            ).concerning(options=['comment'], advice='Do not rerun it as it is: manage license %s by its id, or use a '
-                                                     'comment the server keeps as sent.' % new_id)
+            raise stored_otherwise(new_id, shown['comment'], wanted.comment, limits)
         raise BillmgrError(
             'the order was accepted, but no live license with comment %r shows in the account%s'
             % (wanted.comment, '' if shown is None else ' (license %s shows comment %r, status %s)'

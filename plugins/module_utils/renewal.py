@@ -202,7 +202,7 @@ def _with_expiry(new_expiry, today, reactivates):
         lic['expiredate'] = new_expiry.isoformat()
         lic['days_left'] = (new_expiry - today).days
         if reactivates:
-            lic['status'], lic['status_code'] = 'active', STATUS_NAMES['active']
+            lic['status'], lic['status_code'], lic['suspend_reason'] = 'active', STATUS_NAMES['active'], None
         return lic
     return predict
 

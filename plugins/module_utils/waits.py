@@ -108,12 +108,12 @@ class Waits:
 
     def _in_progress_message(self, lic):
         if self.wait:
-            waited = 'it did not settle within wait_timeout=%ss' % self.wait_timeout
+            waited, then = 'it did not settle within wait_timeout=%ss' % self.wait_timeout, 'Rerun later, or raise wait_timeout'
         else:
-            waited = 'wait is false, so the run does not wait for it'
+            waited, then = 'wait is false, so the run does not wait for it', 'Rerun later, or set wait to true'
         return ('license %s shows %s: the server has not finished an earlier change, and a license in that state is '
                 'never written to (a renewal in progress would otherwise be bought again); %s, and nothing was written '
-                'to it. Rerun later, or raise wait_timeout' % (lic['id'], describe_progress(lic), waited))
+                'to it. %s' % (lic['id'], describe_progress(lic), waited, then))
 
     def effect(self, call, read, first=None):
         """After a write: the license once ``call``'s effect shows and nothing is in progress (or the last read).
@@ -122,7 +122,11 @@ class Waits:
         ``wait``). When the effect does not show and nothing is in progress, the last license read is returned and
         the plan's verification says what is missing.
         """
-        found = self.poll(read, call.shows_effect, first=first)
+        found = self.poll(read, lambda current: call.shows_effect(current) or call.taken_otherwise(current), first=first)
+        otherwise = call.taken_otherwise(found)
+        if otherwise:
+            raise BillmgrError(otherwise).concerning(
+                options=['comment'], advice='Choose a comment the server keeps as sent, or manage the license by its id.')
         if self.wait and in_flux(found):
             raise StillInProgressError(
                 'BILLmanager took %s for license %s, and after wait_timeout=%ss the license still shows %s. The call is '

@@ -105,7 +105,7 @@ options:
       - After an order (and for a license that exists), read the license on its own until BILLmanager shows its key
         issued, for up to O(wait_timeout) seconds; the task fails when it is not. The key appears some time after an
         order.
-      - RV(license.key_issued) then says so. The key itself is returned only by M(ispsystem.billmanager.isp_license_info)
+      - C(key_issued) in RV(license) then says so. The key itself is returned only by M(ispsystem.billmanager.isp_license_info)
         with O(ispsystem.billmanager.isp_license_info#module:reveal_key).
       - Ignored in check mode.
     type: bool
@@ -367,7 +367,7 @@ class LicenseRun:
         wanted = check_wanted(params)
         max_spend = parse_max_spend(params['max_spend']) if params['max_spend'] is not None else None
         found = self.account.find(wanted.id, wanted.comment, wanted.pricelist, need_addons=bool(wanted.addons))
-        self.planned = plan_wanted(wanted, self.applier.settled(found), self.account.today())
+        self.planned = plan_wanted(wanted, self.applier.settled(found, by_comment=wanted.id is None), self.account.today())
         self.applier.check_in_flux(self.planned)
         check_renames(self.account, [self.planned])
         check_near_matches(self.account, [self.planned])

@@ -81,7 +81,7 @@ options:
         bought for.
       - Each license is read on its own for it (one request per license; none more with O(id)).
       - The key is a secret. Set the task keyword C(no_log) to V(true) on the task that reveals it, and do not print the result. The key never
-        appears in the module's messages; it is not part of any other module's result, diff or RV(calls).
+        appears in the module's messages; it is not part of any other module's result, diff or C(calls).
       - Without it, a license read on its own (by O(id), or with O(details)) says only whether its key has been issued
         (RV(licenses[].key_issued)).
     type: bool

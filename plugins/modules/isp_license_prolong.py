@@ -317,7 +317,7 @@ class RenewalRun:
         if current is None:
             raise IdentityError('no license matches comment %r; isp_license_prolong never orders one' % wanted.comment,
                                 ).concerning(options=['comment'])
-        current = self.applier.settled(current)
+        current = self.applier.settled(current, by_comment=wanted.id is None)
         check_renewable(current)  # a trial or a deleted license fails here, as it does not in a fleet (a note there)
         self.planned = plan_wanted(wanted, current, self.account.today())
         self.applier.check_in_flux(self.planned)

@@ -384,7 +384,8 @@ MUTATIONS = [
              "    if False:",
              'an order that ignores its renew target makes the rerun buy the renewal'),
     Mutation('reconcile.state-suspended-never-renews-an-expired-license', 'reconcile',
-             "        if wanted.state == 'suspended' and kind in ('expired', 'by_owner_expired') and _needs_renewal(current, wanted.renew, today):",
+             "        if wanted.state == 'suspended' and kind in ('expired', 'by_owner_expired') and "
+             "_needs_renewal(current, wanted.renew, today):",
              "        if False:",
              'a period bought for a license that is then suspended runs unused'),
     Mutation('reconcile.autoprolong-must-equal-the-period', 'reconcile',

@@ -472,7 +472,8 @@ def test_redirect_answers_and_executes_nothing(emulator, status):
 
 def test_cart_answer_billorder(emulator):
     emulator.configure(cart_answer="billorder")
-    answer = post(emulator, "platform.order.param", **dict(ORDER, skipbasket="off")).content
+    cart_order = dict(ORDER, skipbasket="off")
+    answer = post(emulator, "platform.order.param", **cart_order).content
     assert answer == (b'<?xml version="1.0" encoding="UTF-8"?>\n'
                       b'<doc func="platform.order.param" lang="en"><ok>func=order</ok><billorder>5000</billorder></doc>')
     paid = order(emulator)

@@ -631,9 +631,12 @@ def test_an_order_whose_comment_comes_back_otherwise_fails_saying_so(monkeypatch
     run.transport.assert_done()
     assert ("the order was accepted and made license 201, but the server stored its comment as 'web-ne', not as sent "
             "('web-new': the comment cut at 6 characters)") in result['msg']
-    assert 'Do not rerun it as it is: manage license 201 by its id' in result['msg']
+    assert 'A rerun with this comment would order again' in result['msg']  # 6 characters: not a length of the limits
+    assert 'Do not rerun it as it is: add 6 to comment_length_limits (then a rerun refuses), manage license 201 by its id' \
+        in result['msg']
     assert 'a rerun reads the state first' not in result['msg']  # the advice of the error, not the generic one besides
-    assert result['failure']['options'] == ['comment'] and result['failure']['money_may_have_moved'] is True
+    assert result['failure']['options'] == ['comment', 'comment_length_limits']
+    assert result['failure']['money_may_have_moved'] is True
     assert result['changed'] is True
 
 

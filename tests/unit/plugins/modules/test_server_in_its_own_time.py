@@ -361,6 +361,7 @@ def test_a_cart_order_answered_with_billorder_is_acknowledged(monkeypatch):
 def test_an_order_with_a_renew_target_renews_in_the_same_run_and_the_rerun_is_a_no_op(monkeypatch):
     """The issue: isp_licenses ordered and ignored the target, so the rerun bought a renewal."""
     new = dict(comment='web-new', createdate='2026-11-27', expiredate='2026-12-27')
+    renewed = dict(new, expiredate='2027-01-27')
     entry = dict(comment='web-new', product='vmmanager6', renew={'min_days_left': 40})
     run = ModuleRun(monkeypatch, isp_licenses, [
         list_page(),
@@ -370,8 +371,8 @@ def test_an_order_with_a_renew_target_renews_in_the_same_run_and_the_rerun_is_a_
         read_one(1000, **new),
         expect('service.prolong', {'elid': 1000, 'period': 1, 'sok': 'ok'}).answer(
             doc('<doc><newexpiredate>2027-01-27</newexpiredate></doc>'), headers=DATE),
-        read_one(1000, **dict(new, expiredate='2027-01-27')),
-        list_page(license_row(1000, **dict(new, expiredate='2027-01-27'))),
+        read_one(1000, **renewed),
+        list_page(license_row(1000, **renewed)),
     ])
     checked = run(dict(AUTH, licenses=[entry]), check_mode=True)
     real = run(dict(AUTH, licenses=[entry]))
@@ -450,3 +451,132 @@ def test_a_license_in_progress_that_needs_nothing_is_not_a_failure_but_a_warning
     assert result['changed'] is False
     assert result['warnings'] == ['license 101 shows a change in progress (open, status processing): nothing is planned '
                                   'for it now; rerun once it settles to check it against what is wanted']
+
+
+# -- found by QA trying issue 14 as a new user would (each failed before its fix) -------------------------------------
+
+def test_f1_a_renewal_taken_and_not_shown_with_wait_false_never_invites_a_rerun(monkeypatch):
+    run = ModuleRun(monkeypatch, isp_license_prolong, [
+        read_one(101, expiredate='2026-12-01'),
+        expect('service.prolong', PROLONG).answer(doc('<doc><newexpiredate>2027-01-01</newexpiredate></doc>'), headers=DATE),
+        read_one(101, expiredate='2026-12-01'),
+    ])
+    result = run(dict(AUTH, id=101, min_days_left=30, wait=False), fails=True)
+    assert 'read back once (wait is false)' in result['msg'] and 'may still apply the change later' in result['msg']
+    assert 'a rerun may make the call again' in result['msg']
+    assert 'a rerun reads the state first' not in result['msg']
+
+
+def test_f2_an_order_with_a_renew_target_over_max_renewals_is_a_clear_refusal(monkeypatch):
+    run = ModuleRun(monkeypatch, isp_licenses, [list_page()])
+    result = run(dict(AUTH, max_renewals=0, licenses=[dict(comment='new-a', product='vmmanager6',
+                                                            renew={'min_days_left': 45})]), fails=True)
+    assert 'more than max_renewals=0' in result['msg'] and 'license (new) 1 x 1 month(s)' in result['msg']
+
+
+@pytest.mark.parametrize('second_read', [
+    dict(status=3, expiredate='2027-01-10'),  # no sign, the resume not shown yet
+    dict(status=5, orig='5_resume', expiredate='2027-01-10'),  # shown in progress
+], ids=['no-sign', 'in-progress'])
+def test_f3_the_next_call_is_never_sent_before_the_last_one_shows(monkeypatch, second_read):
+    run = ModuleRun(monkeypatch, isp_licenses, [
+        read_one(101, status=3, expiredate='2027-01-10'),
+        expect('platform.resume', {'elid': 101}).answer(ok_doc(), headers=DATE),
+        read_one(101, **second_read),
+    ])
+    result = run(dict(AUTH, wait=False, licenses=[dict(id=101, state='active', renew={'min_days_left': 60})]), fails=True)
+    run.transport.assert_done()  # no renewal sent
+    assert 'the calls after it (service.prolong) were not sent' in result['msg']
+    assert run.count('service.prolong') == 0
+
+
+def test_f4_a_lost_delete_sent_again_and_refused_stays_unknown_and_changed(monkeypatch):
+    from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError
+    from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import error_doc
+    run = ModuleRun(monkeypatch, isp_license, [
+        read_one(103),
+        expect('platform.delete', {'elid': 103}).raises(TransportError('reset', sent=True)),
+        read_one(103),
+        expect('platform.delete', {'elid': 103}).answer(error_doc('value', 'elid', 'License is deleted')),
+    ])
+    result = run(dict(AUTH, id=103, state='absent'), fails=True)
+    assert result['changed'] is True and result['calls_sent'][0]['outcome'] == 'unknown'
+    assert 'The first one may have been taken' in result['msg']
+
+
+def test_f5_absent_by_comment_with_a_near_match_fails_naming_it(monkeypatch):
+    stored = 'customer-frankfurt-cluster-node-'  # 32 characters of the wanted one
+    run = ModuleRun(monkeypatch, isp_license, [list_page(license_row(1000, comment=stored))])
+    result = run(dict(AUTH, product='vmmanager6', comment=stored + 'blue-1', state='absent'), fails=True)
+    assert 'license 1000 carries %r' % stored in result['msg']
+    assert 'state=absent would find nothing and leave it' in result['msg']
+
+
+def test_f6_a_rename_the_server_stores_escaped_fails_at_once(monkeypatch):
+    run = ModuleRun(monkeypatch, isp_license, [
+        read_one(101, comment='web'),
+        list_page(license_row(101, comment='web')),  # no other license carries the new comment
+        expect('platform.edit', {'elid': 101, 'comment': 'web & cluster', 'sok': 'ok'}).answer(ok_doc(), headers=DATE),
+        read_one(101, comment='web &amp; cluster'),
+    ])
+    result = run(dict(AUTH, id=101, comment='web & cluster'), fails=True)
+    run.transport.assert_done()  # one read back, not wait_timeout of them
+    assert "carries comment 'web &amp; cluster' after the rename, not 'web & cluster' as sent" in result['msg']
+    assert run.clock.sleeps == []
+
+
+def test_f8_a_license_found_by_comment_and_deleted_while_waiting_says_to_rerun(monkeypatch):
+    run = ModuleRun(monkeypatch, isp_license, [
+        list_page(license_row(101, comment='web-cluster', status=5, orig='5_close')),
+        read_one(101, comment='web-cluster', status=4),
+    ])
+    result = run(dict(AUTH, product='vmmanager6', comment='web-cluster'), fails=True)
+    assert 'license 101 (found by its comment) was deleted while the run waited for it to settle' in result['msg']
+    assert 'remove id' not in result['msg']
+
+
+def test_f9_a_license_given_by_id_and_gone_when_read_again_is_never_ordered(monkeypatch):
+    from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.fake_transport import error_doc
+    run = ModuleRun(monkeypatch, isp_license, [
+        read_one(101, status=5, orig='5_close'),
+        expect('platform.edit', {'elid': 101}).answer(error_doc('missed', 'elid', 'Object not found', value='101')),
+    ])
+    result = run(dict(AUTH, id=101, product='vmmanager6', comment='renamed-101'), fails=True)
+    run.transport.assert_done()
+    assert 'license 101 was gone while the run waited for it to settle; nothing was written' in result['msg']
+
+
+def test_f10_an_empty_comment_length_limits_means_the_same_in_both_modules(monkeypatch):
+    row = license_row(101, comment=LONG[:32])
+    run = ModuleRun(monkeypatch, isp_licenses, [list_page(row)])
+    result = run(dict(AUTH, comment_length_limits=[], licenses=[dict(comment=LONG, product='vmmanager6')]), check_mode=True)
+    assert [call['func'] for call in result['results'][0]['calls']] == ['platform.order.param']
+
+
+def test_f11_check_mode_predicts_no_suspension_reason_after_a_resume(monkeypatch):
+    run = ModuleRun(monkeypatch, isp_license, [read_one(101, status=3, orig='3_usersuspend', expiredate='2027-01-10')])
+    result = run(dict(AUTH, id=101, state='active'), check_mode=True)
+    assert (result['license']['status'], result['license']['suspend_reason']) == ('active', None)
+
+
+def test_f12_the_wait_false_refusal_says_to_set_wait_not_to_raise_wait_timeout(monkeypatch):
+    run = ModuleRun(monkeypatch, isp_license_prolong, [renewing()])
+    result = run(dict(AUTH, id=101, min_days_left=14, wait=False), fails=True)
+    assert 'Rerun later, or set wait to true' in result['msg'] and 'raise wait_timeout' not in result['msg']
+
+
+def test_f12_a_saved_filter_still_notes_the_total_the_answer_gave(monkeypatch):
+    from ansible_collections.ispsystem.billmanager.plugins.modules import isp_license_info
+    run = ModuleRun(monkeypatch, isp_license_info, [filtered_page('<p_filter>status: 2</p_filter>', license_row(101))])
+    result = run(dict(AUTH), fails=True)
+    assert result['api']['list']['total_rows'] == 1
+    assert not any('no total' in note for note in result['api']['notes'])
+
+
+def test_f12_every_near_match_of_a_fleet_is_named(monkeypatch):
+    run = ModuleRun(monkeypatch, isp_licenses, [list_page(license_row(101, comment='R&amp;D'),
+                                                          license_row(102, comment='O&#39;Neil'))])
+    result = run(dict(AUTH, licenses=[dict(comment='R&D', product='vmmanager6'), dict(comment="O'Neil", product='vmmanager6')]),
+                 fails=True)
+    assert '2 of 2 licenses cannot be planned' in result['msg']
+    assert [item['failure']['options'] for item in result['results']] == [['comment', 'comment_length_limits']] * 2
