@@ -107,8 +107,11 @@ options:
         next write to that license waits for it.
       - After an order (and, for M(ispsystem.billmanager.isp_license) and M(ispsystem.billmanager.isp_licenses), after
         a resume or any change that wants the license active), the license is read again until it is active.
-      - With V(false), a license in progress fails the task before any write, each write's effect is read back once,
-        and a write the license shows in progress is reported as done (its effect is still pending).
+      - With V(false), a plan that would write to a license in progress fails the task before any write (one that
+        needs nothing only warns), each write's effect is read back once, and a write the license shows in progress
+        is reported as done with a warning (its effect is still pending).
+      - Either way, a later call of the same license's plan is never sent before the effect of the call before it shows:
+        when it does not, the task fails and says which calls were not sent; a rerun plans only what is left.
     type: bool
     default: true
   wait_timeout:

@@ -213,7 +213,7 @@ licenses:
     in_progress:
       description:
         - What the server says is in progress on the license, or V(null) when nothing is - the named sub-state of a
-          processing status (V(prolong) for C(orig="5_prolong"), V(suspend), V(resume), V(close), V(open) and others),
+          processing status (V(prolong) for C(orig="5_prolong"), V(suspend), V(resume), V(close), V(open), V(edit) and others),
           V(processing) for status 5 without one, V(status_change) for C(special_status) 1.
         - The writing modules never write to a license in progress; they wait for it to settle (O(ignore:wait)).
       type: str
