@@ -69,7 +69,8 @@ class Write:
     args: dict
     func: str
     spends_money: bool
-    before: int  # requests of ``func`` the task sends before the write (the read-one is platform.edit too)
+    before: int  # requests of ``func`` the task sends before the write (the read-one is platform.edit too; the order
+    # and the renewal read their form first, for its price)
     read: str  # the function of the reads that look for the write's effect afterwards
     reads_before: int  # requests of ``read`` before the first read after the write (the write itself included)
     license_id: int  # the license the write is about (NEW_ID: the one it orders)
@@ -92,7 +93,7 @@ class Write:
 
 WRITES = [
     Write("order", "isp_license", {"product": "vmmanager6", "comment": COMMENT, "addons": {"nodes": 1}}, ORDER, True,
-          before=0, read=LIST, reads_before=1, license_id=NEW_ID,
+          before=1, read=LIST, reads_before=1, license_id=NEW_ID,
           after={"status": 2, "comment": COMMENT, "addons": {"55164": 0, "55165": 1}, "expiredate": "2026-12-27",
                  "order_id": NEW_ORDER_ID},
           charge="15.00", twice={"licenses": [NEW_ID, NEW_ID + 1]}),
@@ -102,7 +103,7 @@ WRITES = [
           before=1, read=EDIT, reads_before=2, license_id=101,
           after={"addons": {"55164": 50, "55165": 4}, "cost": "35.00"}, charge="0.67"),
     Write("renewal", "isp_license_prolong", {"id": 101, "period": 1, "min_days_left": 10}, PROLONG, True,
-          before=0, read=EDIT, reads_before=1, license_id=101, after={"expiredate": "2027-01-01"},
+          before=1, read=EDIT, reads_before=1, license_id=101, after={"expiredate": "2027-01-01"},
           charge="30.00", twice={"expiredate": "2027-02-01"}),
     Write("suspend", "isp_license", {"id": 101, "state": "suspended"}, "platform.suspend", False,
           before=0, read=EDIT, reads_before=1, license_id=101, after={"status": 3, "suspend_reason": "user"}),

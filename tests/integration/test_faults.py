@@ -44,14 +44,14 @@ def _result(result, task):
 
 def test_a_truncated_renewal_answer_never_charges_and_is_not_sent_again(emulator, tmp_path):
     """The other broken answers, on every write, are in test_fault_matrix.py; ``force`` renews on every run."""
-    emulator.add_fault(func="service.prolong", kind="truncated")
+    emulator.add_fault(func="service.prolong", kind="truncated", skip=1)  # the prolong form is read first, for the price
     result = run_playbook(PROLONG, emulator, tmp_path=tmp_path, env={"BILLMGR_CONFIRM_TIMEOUT": "2"})
     status, task = _result(result, "renew")
     assert status == "failed", task
     assert "may or may not have happened" in task["msg"]
     assert task["periods"] == 0
     assert _balance(emulator) == "500.00"  # a truncated answer's fault executes nothing
-    prolongs = [entry for entry in emulator.log_entries() if entry["func"] == "service.prolong"]
+    prolongs = [entry for entry in emulator.log_entries() if entry["func"] == "service.prolong" and entry["write"]]
     assert len(prolongs) == 1  # never re-sent
 
 

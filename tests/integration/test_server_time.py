@@ -186,7 +186,8 @@ def test_a_comment_the_server_stores_otherwise_is_bought_once_and_named(case, em
     status, first = outcome["order"]
     assert (status, first["changed"]) == ("failed", True)
     assert "the server stored its comment as %r, not as sent (%r" % (stored, wanted) in first["msg"], first["msg"]
-    assert "license_id" in first and "Use id %s" % first["license_id"] in first["msg"]
+    assert "license_id" in first and "Manage license %s by its id" % first["license_id"] in first["msg"]
+    assert "A rerun with this comment refuses to order" in first["msg"]
     for task in ("order again", "the fleet"):
         status, again = outcome[task]
         assert status == "failed" and "nothing was ordered" in again["msg"], again
