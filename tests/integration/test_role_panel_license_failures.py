@@ -13,10 +13,19 @@ from __future__ import annotations
 
 import json
 
-from test_role_panel_license import (  # noqa: F401 (facts_dir is a fixture)
-    NODES, VMS, facts_dir, fact_file, inventory, licenses_by_comment, run_role, seed, seeded_license, stored_id,
-    take_log, writes,
+import pytest
+
+from test_role_panel_license import (
+    NODES, VMS, fact_file, inventory, licenses_by_comment, run_role, seed, seeded_license, stored_id, take_log, writes,
 )
+
+
+@pytest.fixture
+def facts_dir(tmp_path):
+    """The fact files of the panel hosts, one folder per host (as in test_role_panel_license.py)."""
+    path = tmp_path / "facts"
+    path.mkdir()
+    return path
 
 
 def test_a_fact_file_that_is_not_json_fails_its_host_with_the_role_s_advice(emulator_factory, tmp_path, facts_dir):
@@ -126,8 +135,8 @@ def test_a_refused_renewal_names_its_variables_and_gives_no_advice_about_the_id(
     assert writes(take_log(emulator)) == []
 
 
-def test_a_license_that_may_have_been_bought_tells_its_host_what_to_do_before_rerunning(emulator_factory, tmp_path,
-                                                                                          facts_dir):
+def test_a_license_that_may_have_been_bought_tells_its_host_what_to_do_before_rerunning(
+        emulator_factory, tmp_path, facts_dir):
     """The advice of the failure record of the host's own license (here: the answer to its order was lost) was left
     out of the host's message."""
     emulator = emulator_factory(seed=seed())

@@ -42,10 +42,12 @@ def load(*path):
 
 
 def role_files(*folders):
-    for folder in folders:
-        for name in sorted(os.listdir(os.path.join(ROLE, folder))):
-            with open(os.path.join(ROLE, folder, name), encoding='utf-8') as handle:
-                yield '%s/%s' % (folder, name), handle.read()
+    """(path in the role, text) of the files of ``folders`` (no folder: the files of the role, at every level)."""
+    for folder in folders or ['']:
+        for parent, _dirs, names in sorted(os.walk(os.path.join(ROLE, folder))):
+            for name in sorted(names):
+                with open(os.path.join(parent, name), encoding='utf-8') as handle:
+                    yield os.path.relpath(os.path.join(parent, name), ROLE), handle.read()
 
 
 def addon_variables():
@@ -106,7 +108,9 @@ MESSAGE_MATCHING = [
 
 
 def test_the_role_decides_from_failure_fields_never_from_message_texts():
-    for where, text in role_files('tasks', 'vars', 'defaults', 'meta'):
+    files = list(role_files())
+    assert 'tasks/reconcile.yml' in dict(files)
+    for where, text in files:
         assert 'regex_' not in text, '%s uses a regex_* filter' % where
         for pattern in MESSAGE_MATCHING:
             assert not pattern.search(text), '%s matches on a message: %s' % (where, pattern.search(text).group(0))
