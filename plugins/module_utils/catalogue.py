@@ -16,10 +16,24 @@ import re
 
 # product -> pricelist, display name, and the addons it sizes: alias -> addon id (None: the id is not published,
 # the user gives it as a number).
+# 'sizing': how the role panel_license sizes each addon (alias -> ROLE_SIZING_FIELDS), read through the filter
+# license_catalogue. Adding an addon is one edit of its product's row: its id in 'addons', its sizing here (then the
+# role's defaults, argument spec and README: see CONTRIBUTING.md).
 PRODUCTS = {
-    'vmmanager6': {'pricelist': 55163, 'name': 'VMmanager 6', 'addons': {'nodes': 55165, 'vms': 55164}},
-    'dcimanager6': {'pricelist': 55161, 'name': 'DCImanager 6', 'addons': {'units': None}},
+    'vmmanager6': {'pricelist': 55163, 'name': 'VMmanager 6', 'addons': {'nodes': 55165, 'vms': 55164},
+                   'sizing': {'nodes': {'stem': 'nodes', 'group_gives': 'hosts', 'what': 'cluster nodes'},
+                              'vms': {'stem': 'vms', 'group_gives': 'hostvar', 'group_default': 'nodes',
+                                      'what': 'virtual machines'}}},
+    'dcimanager6': {'pricelist': 55161, 'name': 'DCImanager 6', 'addons': {'units': None},
+                    'sizing': {'units': {'stem': 'dci_units', 'group_gives': 'hosts', 'what': 'units (managed servers)'}}},
 }
+# The sizing of an addon in the role panel_license: 'stem' names its variables (panel_license_<stem> the planned count,
+# panel_license_<stem>_group, _headroom_percent, _step, _min, _max; _addon_id when the addon id is not published);
+# 'group_gives' what the hosts of its group give: 'hosts' (the count is how many there are) or 'hostvar' (the count is
+# panel_license_<stem>_hostvar summed over them); 'group_default' the addon whose group is used when its own is not
+# set; 'what' the things it counts, for messages and documentation.
+ROLE_SIZING_FIELDS = ('stem', 'group_gives', 'group_default', 'what')
+ROLE_SIZING_GROUP_GIVES = ('hosts', 'hostvar')
 PRODUCT_NAMES = list(PRODUCTS)
 PRICELIST_TO_PRODUCT = dict((spec['pricelist'], name) for name, spec in PRODUCTS.items())
 

@@ -480,9 +480,10 @@ def test_spend_limits_refuse_before_any_write(emulator_factory, tmp_path, facts_
     failures = run.failures()
     assert set(failures) == {"vm-new1", "vm-new2", "vm-new3"}
     for message in failures.values():
-        assert "the plan orders 3 license(s), more than panel_license_max_orders=1; nothing was written" in message
+        assert "the plan orders 3 license(s), more than max_orders=1; nothing was written" in message
         assert "licenses[2] (vm-new3) 55163 comment 'vm-new3'" in message
-        assert "Raise panel_license_max_orders if these orders are meant" in message
+        assert "Raise max_orders if these orders are meant" in message
+        assert message.endswith("(set by: panel_license_max_orders)")
     assert writes(take_log(emulator)) == []
     assert not list(facts_dir.iterdir())
 
@@ -491,7 +492,8 @@ def test_spend_limits_refuse_before_any_write(emulator_factory, tmp_path, facts_
     run = run_role(emulator, tmp_path, inv, "max-renewals", extra_vars={"panel_license_max_renewals": 1})
     assert run.rc != 0
     message = run.failures()["vm-ams1"]
-    assert "the plan buys 2 renewal period(s), more than panel_license_max_renewals=1; nothing was written" in message
+    assert "the plan buys 2 renewal period(s), more than max_renewals=1; nothing was written" in message
+    assert message.endswith("(set by: panel_license_max_renewals)")
     assert "licenses[0] (vm-fra1) license 630 1 x 1 month(s); licenses[1] (vm-ams1) license 631 1 x 1 month(s)" in message
     assert writes(take_log(emulator)) == []
     assert [item["expiredate"] for item in emulator.snapshot()["licenses"]] == ["2026-12-01", "2026-12-03"]
