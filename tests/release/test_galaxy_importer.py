@@ -40,4 +40,3 @@ def test_galaxy_importer_certification_settings_accepts_the_tarball_without_warn
     assert result["requires_ansible"] == ">=2.16.0"
     docs = {item["content_name"]: item for item in result["docs_blob"]["contents"]}
     assert all(item["doc_strings"] is not None for item in docs.values() if item["content_type"] in ("module", "filter"))
-
