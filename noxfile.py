@@ -195,7 +195,6 @@ def ee(session: nox.Session) -> None:
         session.run("bash", str(ROOT / "tests" / "emulator" / "run-demo.sh"), external=True, env={
             "DEMO_PLAYBOOK": "tests/ee/all.yml",
             "ANSIBLE_COLLECTIONS_PATH": str(collections),
-            "ANSIBLE_ROLES_PATH": str(ROOT / "tests" / "ee" / "roles"),
         })
 
 
