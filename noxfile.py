@@ -135,7 +135,7 @@ def docs(session: nox.Session) -> None:
                     "--fail-on-error", "--use-current", "--dest-dir", "rst", "ispsystem.billmanager", env=env)
     # Without intersphinx the labels of docs.ansible.com stay unresolved: sphinx_warnings.py lets only those through.
     session.run("sphinx-build", "-b", "html", "-q", "--keep-going", "-c", str(source), "-w",
-                str(source / "warnings.txt"), str(source / "rst"), str(output))
+                str(source / "warnings.txt"), str(source / "rst"), str(output), silent=True)
     session.run("python", str(ROOT / "tests" / "release" / "sphinx_warnings.py"), str(source / "warnings.txt"))
     session.log("docsite: %s" % (output / "index.html"))
 
