@@ -8,14 +8,20 @@
 #   make venv           .venv with requirements.txt + test-requirements.txt (idempotent, stamp file)
 #   make collection     build/ansible_collections/ispsystem/billmanager = copy of the tracked + untracked-not-ignored files
 #   make sanity         ansible-test sanity in the laid-out collection (its "changelog" test lints changelogs/)
-#   make lint           ansible-lint (production profile) and yamllint on the whole collection
+#   make lint           ansible-lint (production profile) and yamllint on the whole collection, reuse lint (REUSE.toml),
+#                       check-jsonschema on .github/ (the workflows and dependabot's configuration)
 #   make units          pytest tests/unit (the property tests with their own budget of examples)
 #   make fuzz           the property tests (hypothesis) with 20 times as many examples (BILLMGR_FUZZ_SCALE)
 #   make integration    pytest tests/integration (playbooks and ansible-runner jobs against the emulator)
 #   make tarball        build/release/ispsystem-billmanager-VERSION.tar.gz (ansible-galaxy collection build)
 #   make release-check  the tarball through galaxy-importer (certification settings), antsibull-docs and
 #                       antsibull-changelog lint, ansible-doc (2.19) of the installed tarball, ansible-builder create (ee/)
-#   make docs           the docsite (antsibull-docs + Sphinx, offline) in build/docs
+#   make docs           the docsite (antsibull-docs + Sphinx, offline) in build/docs (nox -s docs)
+#   make ee             a fresh tarball, the execution environment's build context in build/ee (ansible-builder create),
+#                       tests/ee/all.yml against the emulator with the collection from the tarball (nox -s ee)
+#   make nox            nox NOX_ARGS (default -l: the sessions of noxfile.py and antsibull-nox.toml), e.g.
+#                       make nox NOX_ARGS='-s lint sanity units docs'
+#   make nox-venv       .venv-nox: nox, antsibull-nox, reuse, check-jsonschema (tests/requirements-nox.txt)
 #   make changelog      (re)write the release of galaxy.yml's version: changelogs/changelog.yaml and CHANGELOG.rst
 #   make matrix-units   unit tests on the oldest and the newest ansible-core (venvs .venv-core<version>)
 #   make matrix         ansible-doc and sanity on the oldest and the newest ansible-core, integration on the newest
@@ -25,7 +31,7 @@
 #   make mutation       tests/mutation: each deliberate one-line mutation of a money guard must fail the unit suite
 #   make test           sanity, lint, units, matrix-units, integration, release-check, docs (in that order)
 #   make demo           docs/demo/demo.yml against a local emulator
-#   make clean          remove build/ and the venvs
+#   make clean          remove build/, .nox/ and the venvs
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -68,7 +74,17 @@ python_bin = $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/$(1).*/bin
 MATRIX_VENV = $(CURDIR)/.venv-core$(1)
 
 .PHONY: venv collection ansible-test-get-pip sanity lint units fuzz integration test demo clean bench bench-role bench-large \
-        tarball release-check docs changelog matrix matrix-units matrix-doc matrix-sanity matrix-integration mutation
+        tarball release-check docs changelog matrix matrix-units matrix-doc matrix-sanity matrix-integration mutation \
+        nox nox-venv ee
+
+# nox and the tools that cannot share .venv (reuse needs a newer attrs than galaxy-importer allows) have their own venv.
+# nox takes the Python of each session (3.10 to 3.13) from PATH: the pyenv versions' bin directories come first, since
+# pyenv's shims answer only for the selected version.
+NOX_VENV := $(CURDIR)/.venv-nox
+NOX_STAMP := $(NOX_VENV)/.installed
+NOX_PATH := $(subst $(eval ) ,:,$(strip $(wildcard $(PYENV_ROOT)/versions/3.1[0-9].*/bin)))
+NOX := PATH=$(NOX_PATH)$(if $(NOX_PATH),:)$$PATH BILLMGR_GET_PIP_SOURCE=$(GET_PIP_SRC) $(NOX_VENV)/bin/nox --reuse-existing-virtualenvs
+NOX_ARGS ?= -l
 
 venv: $(VENV_STAMP)
 
@@ -76,6 +92,16 @@ $(VENV_STAMP): requirements.txt test-requirements.txt
 	test -x $(VENV_BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(VENV_BIN)/python -m pip install --quiet -r requirements.txt -r test-requirements.txt
 	touch $@
+
+nox-venv: $(NOX_STAMP)
+
+$(NOX_STAMP): tests/requirements-nox.txt
+	test -x $(NOX_VENV)/bin/python || $(PYTHON) -m venv $(NOX_VENV)
+	$(NOX_VENV)/bin/python -m pip install --quiet -r tests/requirements-nox.txt
+	touch $@
+
+nox: nox-venv
+	$(NOX) $(NOX_ARGS)
 
 # A fresh copy each time: files deleted from the work tree must not linger in the laid-out tree.
 collection:
@@ -128,9 +154,12 @@ integration: venv collection
 
 # The whole collection (what .ansible-lint excludes is generated or not ours), production profile, no warnings
 # (.ansible-lint: strict); then yamllint with .yamllint on every YAML file git knows.
-lint: venv collection
+lint: venv nox-venv collection
 	PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/ansible-lint --offline
 	git ls-files -z --cached --others --exclude-standard '*.yml' '*.yaml' | xargs -0 $(VENV_BIN)/yamllint --strict
+	$(NOX_VENV)/bin/reuse lint --lines
+	$(NOX_VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(NOX_VENV)/bin/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 
 bench: venv collection
 	$(VENV_BIN)/python tests/performance/run_benchmarks.py --suite standard
@@ -169,25 +198,16 @@ matrix-doc: tarball $(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))/.
 	  BILLMGR_ANSIBLE_DOC_BINS="$(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))/bin/ansible-doc)" \
 	  $(PYTEST) tests/release/test_ansible_doc.py
 
-# The docsite: antsibull-docs writes the RST of the laid-out collection (plugins, role, docs/docsite), Sphinx
-# builds it without network (no intersphinx: the labels of docs.ansible.com stay unresolved, and are the only
-# warnings tests/release/sphinx_warnings.py lets through).
-DOCS_SRC := $(BUILD_DIR)/docs-src
-docs: venv collection
-	rm -rf $(DOCS_SRC) $(BUILD_DIR)/docs
-	mkdir -p -m 700 $(DOCS_SRC)
-	PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/antsibull-docs sphinx-init \
-	  --use-current --fail-on-error --dest-dir $(DOCS_SRC) --project ispsystem.billmanager \
-	  --title ispsystem.billmanager --copyright 'ispsystem.billmanager contributors' ispsystem.billmanager >/dev/null
-	echo 'intersphinx_mapping = {}  # offline: make docs' >> $(DOCS_SRC)/conf.py
-	mkdir -p -m 700 $(DOCS_SRC)/rst
-	cd $(DOCS_SRC) && PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) $(VENV_BIN)/antsibull-docs \
-	  --config-file antsibull-docs.cfg collection --cleanup everything --fail-on-error --use-current \
-	  --dest-dir rst ispsystem.billmanager
-	$(VENV_BIN)/sphinx-build -b html -q --keep-going -c $(DOCS_SRC) -w $(DOCS_SRC)/warnings.txt \
-	  $(DOCS_SRC)/rst $(BUILD_DIR)/docs 2>$(DOCS_SRC)/sphinx-stderr.txt || { cat $(DOCS_SRC)/sphinx-stderr.txt; exit 1; }
-	$(VENV_BIN)/python tests/release/sphinx_warnings.py $(DOCS_SRC)/warnings.txt
-	@echo "docsite: $(BUILD_DIR)/docs/index.html"
+# The docsite: antsibull-docs writes the RST of the collection (plugins, role, docs/docsite), Sphinx builds it without
+# network (no intersphinx: the labels of docs.ansible.com stay unresolved, and are the only warnings
+# tests/release/sphinx_warnings.py lets through). The recipe is the session `docs` of noxfile.py.
+docs: nox-venv
+	$(NOX) -s docs
+
+# The tarball is built again, so that the context never holds an old one (and the target fails when it cannot be
+# built); noxfile.py's session `ee` says what it checks.
+ee: nox-venv
+	$(NOX) -s ee
 
 # Keeps fragments (changelogs/config.yaml: keep_fragments), so it can run again after more fragments or plugins:
 # --update-existing rewrites the release of this version, --reload-plugins --refresh picks up new plugins and
@@ -237,5 +257,5 @@ demo: venv collection
 	PATH=$(VENV_BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD_DIR) bash tests/emulator/run-demo.sh
 
 clean:
-	rm -rf $(BUILD_DIR) $(VENV) $(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))) tests/output
+	rm -rf $(BUILD_DIR) $(VENV) $(NOX_VENV) .nox $(foreach core,$(MATRIX_CORES),$(call MATRIX_VENV,$(core))) tests/output
 	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

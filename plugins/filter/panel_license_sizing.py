@@ -9,11 +9,150 @@ hosts, or an explicit number) into the addon count a license should have: headro
 minimum, maximum. Which addons a product sizes, and the key each has in the ``addons`` option of the modules,
 come from the product catalogue (module_utils/catalogue.py). Comparing with the license's current values
 (and never shrinking) is the module's business (``allow_shrink``), not this filter's.
-Its documentation is in panel_license_sizing.yml beside this file.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
+
+DOCUMENTATION = r'''
+name: panel_license_sizing
+version_added: 1.0.0
+short_description: Size the addons of a VMmanager 6 or DCImanager 6 license from inventory counts
+description:
+  - Computes the addon counts a license should have from the inventory (the hosts of a group,
+    a host variable summed over hosts) or from an explicit planned count.
+  - Each count gets O(_input.addons.headroom_percent) more (rounded up), is rounded up to a multiple of
+    O(_input.addons.step), raised to O(_input.addons.min) and capped at O(_input.addons.max), in that order.
+  - Which addons a product sizes, and the key of each in the result, come from the product catalogue of the
+    collection (the one the modules use) - V(nodes) and V(vms) for V(vmmanager6), the addon id given in
+    O(_input.addons.addon_id) for the V(units) of V(dcimanager6), whose addon ids are not published. The filter
+    P(ispsystem.billmanager.license_catalogue#filter) lists them.
+  - Only the arithmetic. Comparing with the current values of a license, and never lowering them, is the job of the
+    modules (O(ispsystem.billmanager.isp_licenses#module:licenses[].allow_shrink)).
+  - Used by the role P(ispsystem.billmanager.panel_license#role); pure, no request is made.
+  - Bad input fails with a message that names what to fix. When an addon has a C(label), the messages name the
+    fields C(<label>_<field>) (the role passes its variable prefixes, such as C(panel_license_vms)).
+author:
+  - ispsystem.billmanager contributors
+positional: _input
+options:
+  _input:
+    description: What to size.
+    type: dict
+    required: true
+    suboptions:
+      product:
+        description: The licensed product.
+        type: str
+        required: true
+        choices: [vmmanager6, dcimanager6]
+      addons:
+        description:
+          - Addon name to its sizing. V(vmmanager6) sizes V(nodes) and V(vms); V(dcimanager6) sizes V(units).
+          - An addon without a source (no C(count), C(hosts), C(per_host) or C(group)) is not sized, and left out
+            of the result.
+        type: dict
+        suboptions:
+          count:
+            description: An explicit (planned) count. One source only.
+            type: int
+          hosts:
+            description: The host names of a group; the count is how many there are. One source only.
+            type: list
+            elements: str
+          group:
+            description:
+              - Name of the group that C(hosts) or C(per_host) came from, for the messages.
+              - Given without C(hosts) and C(per_host), it means the group was looked up and not found (an error).
+            type: str
+          per_host:
+            description: Host name to a count (such as the VMs planned on each node); the count is their sum. A host
+              without a value (V(null)) is an error. One source only.
+            type: dict
+          hostvar:
+            description: Name of the host variable C(per_host) came from, for the messages.
+            type: str
+          headroom_percent:
+            description: Percent added to the count before rounding; a number >= 0.
+            type: float
+            default: 0
+          step:
+            description: Round up to a multiple of this (>= 1).
+            type: int
+            default: 1
+          min:
+            description: The lowest size (>= 0). Must not be above C(max).
+            type: int
+          max:
+            description: The highest size; it wins over C(headroom_percent), C(step) and C(min).
+            type: int
+          addon_id:
+            description:
+              - The numeric addon id, required for the V(dcimanager6) addon V(units), whose ids are not published.
+              - The result is keyed by this id as a string.
+            type: int
+          label:
+            description: Prefix the messages use to name this addon's fields (C(<label>_step) ...).
+            type: str
+'''
+
+EXAMPLES = r'''
+# 3 nodes in the group, 20 % headroom on planned VMs rounded up to tens
+# => {"product": "vmmanager6", "addons": {"nodes": 3, "vms": 150}, "details": [...]}
+sized: >-
+  {{ {'product': 'vmmanager6',
+      'addons': {'nodes': {'hosts': groups['fra1_nodes'], 'group': 'fra1_nodes', 'min': 1},
+                 'vms': {'count': 120, 'headroom_percent': 20, 'step': 10}}}
+     | ispsystem.billmanager.panel_license_sizing }}
+
+# At least 2 nodes, at most 8: 1 planned node is raised to 2 (details[0].notes says so)
+# => {"addons": {"nodes": 2}, ...}
+bounded: "{{ {'product': 'vmmanager6', 'addons': {'nodes': {'count': 1, 'min': 2, 'max': 8}}} | ispsystem.billmanager.panel_license_sizing }}"
+
+# DCImanager 6: the addon id must be given
+# => {"addons": {"55171": 20}, ...}
+dci: "{{ {'product': 'dcimanager6', 'addons': {'units': {'count': 20, 'addon_id': 55171}}} | ispsystem.billmanager.panel_license_sizing }}"
+'''
+
+RETURN = r'''
+_value:
+  description: The sizing.
+  type: dict
+  contains:
+    product:
+      description: The product.
+      type: str
+    addons:
+      description: Addon key (V(nodes), V(vms), or the addon id as a string) to the count the license should have;
+        the C(addons) option of M(ispsystem.billmanager.isp_license) and M(ispsystem.billmanager.isp_licenses).
+      type: dict
+      sample: {"nodes": 3, "vms": 150}
+    details:
+      description: How each sized addon was computed.
+      type: list
+      elements: dict
+      contains:
+        addon:
+          description: The addon name in the request.
+          type: str
+        key:
+          description: The key of the addon in RV(_value.addons).
+          type: str
+        source:
+          description: Where the count came from, in words.
+          type: str
+          sample: 3 hosts in fra1_nodes
+        counted:
+          description: The count before headroom, step, min and max.
+          type: int
+        sized:
+          description: The count after headroom, step, min and max.
+          type: int
+        notes:
+          description: Why the value differs from the rounded count (the minimum or the maximum).
+          type: list
+          elements: str
+'''
 
 from fractions import Fraction
 
@@ -163,7 +302,7 @@ def option_key_of_addon(product, name, spec, what, field):
 
 
 def size_addon(product, name, spec):
-    """One addon: its detail dict (see panel_license_sizing.yml), or None when the addon has no source."""
+    """One addon: its detail dict (see RETURN), or None when the addon has no source."""
     if not isinstance(spec, dict):
         raise AnsibleFilterError('addons.%s must be a dictionary, got %r' % (name, spec))
     what, field = _names(name, spec)
@@ -199,7 +338,7 @@ def size_addon(product, name, spec):
 
 
 def plan_sizing(request):
-    """The addon counts a license should have; see panel_license_sizing.yml."""
+    """The addon counts a license should have; see DOCUMENTATION."""
     if not isinstance(request, dict):
         raise AnsibleFilterError('panel_license_sizing expects a dictionary with product and addons, got %r' % (request,))
     unknown = sorted(set(request) - REQUEST_FIELDS)

@@ -49,7 +49,8 @@ def test_the_changelog_is_shipped_with_this_release(extracted):
 
 
 def test_development_files_stay_out(extracted):
-    for name in ("Makefile", "ee", "tests/emulator", "tests/integration", "tests/release", "tests/performance", ".ci"):
+    for name in ("Makefile", "ee", "tests/emulator", "tests/integration", "tests/release", "tests/performance", ".ci",
+                 "tests/mutation", "tests/ee", "noxfile.py", "antsibull-nox.toml", ".github"):
         assert not (extracted / name).exists(), name
     manifest = json.loads((extracted / "MANIFEST.json").read_text(encoding="utf-8"))
     assert manifest["collection_info"]["version"] == galaxy_version()
