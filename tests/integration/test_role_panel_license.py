@@ -13,6 +13,7 @@ The API work of a run is one isp_licenses task (run once, on the controller) for
 from __future__ import annotations
 
 import copy
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -79,7 +80,9 @@ def inventory(facts_dir: Path, nodes=3, panels=("vm-fra1", "vm-ams1", "dci-fra")
     return {
         "all": {
             "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                     "panel_license_fact_dir": str(facts_dir) + "/{{ inventory_hostname }}"},
+                     "panel_license_fact_dir": str(facts_dir) + "/{{ inventory_hostname }}",
+                     "panel_license_key_file": str(facts_dir) + "/{{ inventory_hostname }}/license.key",
+                     "panel_license_key_owner": getpass.getuser()},
             "children": {
                 "panels": {"hosts": chosen},
                 "fra1_nodes": {"hosts": dict(("fra1-node%d" % i, {"planned_vms": 40 if i < 3 else 20})
@@ -542,7 +545,7 @@ def test_a_failed_license_fails_its_host_only_and_the_others_are_reported(emulat
 def test_a_lost_answer_stops_the_batch_and_the_later_hosts_say_they_were_not_tried(emulator_factory, tmp_path, facts_dir):
     """Not a refusal: the server did not answer the first order. Nothing more is sent; every host fails, saying why."""
     emulator = emulator_factory(seed=seed())
-    emulator.add_fault(func="platform.order.param", kind="reset")
+    emulator.add_fault(func="platform.order.param", kind="reset", skip=3)  # skip: the 3 order forms, read for prices
     run = run_role(emulator, tmp_path, inventory(facts_dir), "lost", extra_vars=ORDER_ALL_THREE,
                    env={"BILLMGR_CONFIRM_TIMEOUT": "1"})
     assert run.rc != 0
@@ -572,15 +575,17 @@ def test_a_fleet_is_one_list_read_not_one_per_host(emulator_factory, tmp_path, f
     inv = fleet_inventory(facts_dir)
     fast = {"ANSIBLE_FORKS": "10"}
 
-    # First run: one list (the order gate), the orders, one list after them, one read of each new license.
+    # First run: one list (the order gate), the order form of each order (its price), the orders, one list after them,
+    # one read of each new license; then, per host, one read of its license for the key file (issue 15).
     run = run_role(emulator, tmp_path, inv, "order", extra_vars={"panel_license_max_orders": FLEET}, env=fast)
     assert run.rc == 0, run.describe()
     log = take_log(emulator)
     assert [func for func, _params in writes(log)] == ["platform.order.param"] * FLEET
     assert [read for read in reads(log) if read[0] == "platform"] == [("platform", "1"), ("platform", "1")]
-    assert len([read for read in reads(log) if read[0] == "platform.edit"]) == FLEET
-    assert len(log) == 2 * FLEET + 2
-    assert run.fleet()["api_requests"] == len(log)
+    assert len([read for read in reads(log) if read[0] == "platform.order.param"]) == FLEET  # the order forms
+    assert len([read for read in reads(log) if read[0] == "platform.edit"]) == 2 * FLEET  # read back, and the keys
+    assert len(log) == 4 * FLEET + 2
+    assert run.fleet()["api_requests"] == 3 * FLEET + 2
 
     # No-op rerun, every license known by its stored id: one page of the list, and one read of each license for its
     # addon values (this server's list does not show them). No write.
@@ -624,3 +629,24 @@ def test_the_role_against_a_server_variant_orders_once(variant, emulator_factory
     assert writes(take_log(emulator)) == []
     assert [charge["func"] for charge in emulator.snapshot()["charges"]] == ["platform.order.param"] * 3
     assert len(licenses_by_comment(emulator)) == 3 + len(others)
+
+
+def test_the_key_file_of_a_new_panel_host_is_written_once_and_never_shown(emulator_factory, tmp_path, facts_dir):
+    """Issue 15: the role on a new panel host orders its license, writes its key (mode 0600), and a rerun changes
+    nothing; the key shows in no output at -vvvv and in no diff."""
+    emulator = emulator_factory(seed=dict(seed(), config={"key_delay_requests": 0}))
+    inv = inventory(facts_dir, panels=("vm-ams1",))
+    first = run_playbook(PLAY, emulator, tmp_path=tmp_path / "first", inventory=inv, verbosity=4, diff=True)
+    assert first.rc == 0, first.describe()
+    (lic,) = emulator.snapshot()["licenses"]
+    key_file = facts_dir / "vm-ams1" / "license.key"
+    assert key_file.read_text(encoding="utf-8") == lic["lickey"] + "\n"
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert lic["lickey"] not in first.stdout + first.stderr + json.dumps(first.tasks)
+    take_log(emulator)
+    rerun = run_playbook(PLAY, emulator, tmp_path=tmp_path / "rerun", inventory=inv, verbosity=4, diff=True)
+    assert rerun.rc == 0, rerun.describe()
+    assert [(host, task) for host, task in RoleRun(rc=0, stdout='', stderr='', cmd=[], tasks=rerun.tasks).changed_tasks()] == []
+    assert [entry["params"].get("elid") for entry in take_log(emulator) if entry["func"] == "platform.edit"] == [
+        "%s" % lic["id"]]  # the license read by id once: the key file is there and the license did not change
+    assert lic["lickey"] not in rerun.stdout + rerun.stderr

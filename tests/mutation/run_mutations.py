@@ -318,7 +318,7 @@ MUTATIONS = [
              "if answer.status == 429 or answer.status >= 500:",
              'a write answered with 5xx may have been done: it is ambiguous, not retried'),
     Mutation('client.redact', 'client',
-             "        return WITHHELD if self.holds_password(text) else text",
+             "        return WITHHELD if any(self.holds_secret(text, secret) for secret in self.secrets) else text",
              "        return text",
              'the password never appears in a message or a result'),
     # -- errors.py: what "not found" means -----------------------------------------------------------------------
@@ -332,7 +332,7 @@ MUTATIONS = [
              "        if False:",
              'a license that shows a renewal in progress would be renewed again by a rerun (pays twice)'),
     Mutation('waits.poll-after-a-write', 'waits',
-             "        found = self.poll(read, call.shows_effect, first=first)",
+             "        found = self.poll(read, lambda current: call.shows_effect(current) or call.taken_otherwise(current), first=first)",
              "        found = read() if first is None else first",
              'a renewal the server applies later is seen by the run that paid, not bought again by a rerun'),
     Mutation('plan.in-flux-is-not-an-effect', 'plan',

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime
+import getpass
 import json
 import os
 import platform
@@ -102,7 +103,9 @@ def role_inventory(hosts: list, facts_dir: Path) -> dict:
     host_vars = dict((host["label"], dict((key, value) for key, value in host.items() if key not in ("label", "license_id")))
                      for host in hosts)
     return {"all": {"vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                             "panel_license_fact_dir": "%s/{{ inventory_hostname }}" % facts_dir},
+                             "panel_license_fact_dir": "%s/{{ inventory_hostname }}" % facts_dir,
+                             "panel_license_key_file": "%s/{{ inventory_hostname }}/license.key" % facts_dir,
+                             "panel_license_key_owner": getpass.getuser()},
                     "children": {"panels": {"hosts": host_vars}}}}
 
 
