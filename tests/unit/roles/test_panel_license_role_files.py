@@ -30,7 +30,8 @@ ROLE_OWN_VARIABLES = frozenset([
     'panel_license_autoprolong', 'panel_license_wait', 'panel_license_wait_timeout', 'panel_license_allow_shrink',
     'panel_license_renew', 'panel_license_renew_min_days_left', 'panel_license_renew_period',
     'panel_license_renew_max_periods', 'panel_license_max_orders', 'panel_license_max_renewals',
-    'panel_license_fact_enabled', 'panel_license_fact_dir', 'panel_license_fact_name',
+    'panel_license_fact_enabled', 'panel_license_fact_dir', 'panel_license_fact_name', 'panel_license_max_spend',
+    'panel_license_key_enabled', 'panel_license_key_file', 'panel_license_key_owner',
 ])
 # The sizing numbers of an addon have a default in defaults/main.yml (the maximum and the sources have none).
 DEFAULTED_FIELDS = ('headroom_percent', 'step', 'min')
