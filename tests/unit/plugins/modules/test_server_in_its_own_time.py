@@ -580,3 +580,20 @@ def test_f12_every_near_match_of_a_fleet_is_named(monkeypatch):
                  fails=True)
     assert '2 of 2 licenses cannot be planned' in result['msg']
     assert [item['failure']['options'] for item in result['results']] == [['comment', 'comment_length_limits']] * 2
+
+
+def test_the_renewals_of_a_new_license_never_exceed_what_the_plan_approved(monkeypatch):
+    """The new license expires earlier than predicted: its target now needs two renewals, one was planned (and counted
+    against max_renewals): none is bought, and the run says so."""
+    new = dict(comment='web-new', createdate='2026-11-27', expiredate='2026-12-10')
+    run = ModuleRun(monkeypatch, isp_licenses, [
+        list_page(),
+        expect('platform.order.param', {'comment': 'web-new'}, subset=True).answer(ok_doc(id=1000), headers=DATE),
+        list_page(license_row(1000, **new)),
+        read_one(1000, **new),
+    ])
+    result = run(dict(AUTH, licenses=[dict(comment='web-new', product='vmmanager6', renew={'min_days_left': 45})]),
+                 fails=True)
+    run.transport.assert_done()
+    assert 'its renewal target now needs 2 renewal(s), more than the 1 planned; none was bought' in result['msg']
+    assert run.count('service.prolong') == 0
