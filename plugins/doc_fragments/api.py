@@ -136,7 +136,7 @@ options:
     type: list
     elements: int
     default: [32, 64, 128, 255]
-    version_added: 1.1.0
+    version_added: 2.0.0
 '''
 
     # The money limit of the modules that spend (isp_license, isp_license_prolong, isp_licenses).
@@ -157,5 +157,5 @@ options:
       - The limit holds for one task. A fleet split over several tasks or jobs (AWX job slicing) has one limit per
         task.
     type: str
-    version_added: 1.1.0
+    version_added: 2.0.0
 '''

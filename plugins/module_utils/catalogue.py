@@ -80,7 +80,7 @@ DEFAULT_MAX_PERIODS = 12
 # The lower bounds of integer options (the argument specs cannot declare them); a renewal target's keys are checked
 # with them too, wherever the target comes from (isp_license_prolong's options, isp_licenses' renew).
 LOWER_BOUNDS = {'timeout': 1, 'confirm_timeout': 0, 'wait_timeout': 0, 'max_orders': 0, 'max_renewals': 0,
-                'min_days_left': 0, 'max_periods': 1}
+                'min_days_left': 0, 'max_periods': 1, 'read_concurrency': 1}
 
 
 def check_lower_bounds(values, prefix, make_error):
@@ -114,6 +114,8 @@ def addon_field(addon_id):
 
 def addon_id_of_field(name):
     """The addon id of a field named ``addon_N``, or None for any other field."""
+    if not name.startswith('addon_'):
+        return None
     match = ADDON_FIELD.match(name)
     return int(match.group(1)) if match else None
 
@@ -139,11 +141,18 @@ def kind_of(func):
 DATE_FORMAT = '%Y-%m-%d'
 
 
+ISO_DATE = re.compile(r'^(\d{4})-(\d{2})-(\d{2})$')
+
+
 def parse_iso_date(text):
-    """The date of a YYYY-MM-DD text, or None when it is not one."""
+    """The date of a YYYY-MM-DD text, or None when it is not one (a regular expression: strptime costs ten times
+    more, and a fleet parses thousands)."""
+    match = ISO_DATE.match(text) if isinstance(text, str) else None
+    if match is None:
+        return None
     try:
-        return datetime.datetime.strptime(text, DATE_FORMAT).date()
-    except (TypeError, ValueError):
+        return datetime.date(*map(int, match.groups()))
+    except ValueError:
         return None
 
 

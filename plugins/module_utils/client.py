@@ -19,6 +19,7 @@ __metaclass__ = type
 import email.utils
 import html
 import re
+import threading
 import time
 
 from urllib.parse import unquote, unquote_plus, urlsplit, urlunsplit
@@ -61,6 +62,9 @@ class BillmgrClient:
         self.sleep = sleep
         self.monotonic = monotonic
         self.request_count = 0
+        self._count_lock = threading.Lock()  # reads may run in threads (license_reads.prefetch)
+        # license id -> (license, answer) or an exception, read ahead concurrently; each is used once (read_one).
+        self.prefetched = {}
         self.server_date = None
         self.answer_lang = None  # the lang attribute of the last answer's <doc>
         self.redirect = None  # where the API address pointed, when it answered with a redirect
@@ -193,7 +197,8 @@ class BillmgrClient:
         form['out'] = 'xml'
         form['lang'] = LANGUAGE
         form['authinfo'] = '%s:%s' % (self.user, self.password)
-        self.request_count += 1
+        with self._count_lock:
+            self.request_count += 1
         try:
             answer = self.transport.post(self.api_url, data=form, timeout=self.timeout)
         except TransportError as exc:

@@ -22,7 +22,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors impor
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.failures import Failure
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import COMMENT_LENGTH_LIMITS
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import (
-    Account, IdentityError, NotUnderstoodError, get_license,
+    Account, IdentityError, NotUnderstoodError, get_license, prefetch,
 )
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_state import edit_kinds
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.money import parse_max_spend, totals
@@ -34,6 +34,8 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.waits import
 
 # With at most this many wanted licenses, all given by id, each is read by id instead of reading the whole list.
 ID_READS_LIMIT = 20
+# How many licenses a fleet reads at once when rows do not show what its plan needs (module option read_concurrency).
+DEFAULT_READ_CONCURRENCY = 4
 # How many items a message lists before it says "and N more".
 SHOWN = 20
 SUMMARY_KEYS = ('licenses', 'changed', 'unchanged', 'failed', 'not_tried', 'orders', 'renewals', 'resizes_up',
@@ -112,6 +114,8 @@ class Fleet:
         wanted_list = [self.wanted[index] for index in sorted(self.wanted)]
         if any(wanted.id is None for wanted in wanted_list) or len(wanted_list) > ID_READS_LIMIT:
             self.account.read_list()
+        prefetch(self.client, self.account.reads_ahead(wanted_list) if self.account.listing is not None
+                 else [wanted.id for wanted in wanted_list], self.params.get('read_concurrency') or 1)
         problems = []
         for wanted in wanted_list:
             try:
@@ -277,6 +281,8 @@ class Fleet:
             return self._bad_input_result(index)
         planned = self._planned_at.get(index)
         wanted = self.wanted[index]
+        if planned is not None and not self.params.get('full_results') and self._outcome(planned) == 'unchanged':
+            return _compact(wanted, planned)
         if planned is None:
             found = self.found.get(index)
             result = {'name': wanted.label, 'id': found['id'] if found else wanted.id, 'outcome': 'planned',
@@ -358,6 +364,15 @@ class Fleet:
         # What the plan spends (check mode), or what the calls that may have been made spent.
         counts['spend_total'], counts['spend_unknown'] = totals(spent)
         return counts
+
+
+def _compact(wanted, planned):
+    """The entry of a license that needs nothing, without before, after and calls (a no-op fleet of thousands
+    returns kilobytes, not megabytes)."""
+    entry = {'name': wanted.label, 'id': (planned.current or {}).get('id'), 'outcome': 'unchanged', 'changed': False}
+    if planned.notes:
+        entry['notes'] = planned.notes
+    return entry
 
 
 def _kinds(call, before):

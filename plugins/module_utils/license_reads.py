@@ -12,6 +12,8 @@ every decision that depends on it refuse. That is what keeps an order from going
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import KNOWN_STATUSES, LIVE_STATUSES, product_label
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, BillmgrError, says_not_found
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license import (
@@ -61,7 +63,15 @@ def get_license(client, license_id):
 
 
 def read_one(client, license_id):
-    """(license, the ``platform.edit`` answer) for this id, or (None, None) when BILLmanager says it does not exist."""
+    """(license, the ``platform.edit`` answer) for this id, or (None, None) when BILLmanager says it does not exist.
+
+    A read made ahead (``prefetch``) is used once, in place of a request.
+    """
+    if license_id in client.prefetched:
+        ahead = client.prefetched.pop(license_id)
+        if isinstance(ahead, Exception):
+            raise ahead
+        return ahead
     try:
         doc = client.read('platform.edit', elid=license_id)
     except ApiError as exc:
@@ -77,6 +87,28 @@ def read_one(client, license_id):
     elif found['id'] != license_id:
         raise NotUnderstoodError('asked platform.edit for license %s and the answer shows license %s' % (license_id, found['id']))
     return found, doc
+
+
+def prefetch(client, license_ids, concurrency):
+    """Read these licenses on their own, ``concurrency`` at a time, ahead of the decisions that need them (each is
+    used once by ``read_one``). Reads only: writes are never concurrent. A read that fails keeps its error for the
+    decision that needs it; the client's retries honour 429 and Retry-After in each thread."""
+    ids = [license_id for license_id in license_ids if license_id not in client.prefetched]
+    if len(ids) < 2 or concurrency < 2:
+        return  # read in turn, when needed
+
+    def read(license_id):
+        try:
+            return license_id, read_one(client, license_id)
+        except BillmgrError as exc:
+            return license_id, exc
+
+    pool = ThreadPoolExecutor(max_workers=concurrency)
+    try:
+        for license_id, outcome in pool.map(read, ids):
+            client.prefetched[license_id] = outcome
+    finally:
+        pool.shutdown(wait=True)
 
 
 # What a decision may need to see of a license, and whether the row it was read from shows it. The comment is shown
@@ -345,14 +377,44 @@ class Account:
     def _by_id(self, license_id, need_addons):
         if self.listing is None:
             return get_license(self.client, license_id)
+        rows = self._rows_of_ids()
+        if license_id not in rows:
+            return get_license(self.client, license_id)
+        found, row = rows[license_id]
+        return complete(self.client, found, _needs_by_id(need_addons), row)
+
+    def _rows_of_ids(self):
         if self._rows_by_id is None:
             today = self.today()
             self._rows_by_id = dict((lic['id'], (lic, row)) for lic, row in
                                     ((license_from_row(row, today), row) for row in self.listing.rows))
-        if license_id not in self._rows_by_id:
-            return get_license(self.client, license_id)
-        found, row = self._rows_by_id[license_id]
-        return complete(self.client, found, ['status', 'product'] + (['addons'] if need_addons else []), row)
+        return self._rows_by_id
+
+    def reads_ahead(self, wanted_list):
+        """The ids of the licenses that finding ``wanted_list`` (after ``read_list``) will read on their own, because
+        their rows do not show what the decisions need: rows without a comment cell of a product looked up by comment,
+        the one carrier of a comment whose addons are wanted, a license by id whose row lacks something. A fleet reads
+        them ahead, concurrently (``prefetch``); what this misses is read in turn when needed."""
+        if self.listing is None:
+            return []
+        if self._by_comment is None and self.listing.rows:
+            self._index()
+        ids = []
+        by_comment = set(wanted.pricelist for wanted in wanted_list if wanted.id is None)
+        ids.extend(lic['id'] for lic, _row in getattr(self, '_unresolved', [])
+                   if by_comment and (lic['pricelist'] is None or lic['pricelist'] in by_comment))
+        rows = self._rows_of_ids() if any(wanted.id is not None for wanted in wanted_list) else {}
+        for wanted in wanted_list:
+            if wanted.id is not None:
+                found = rows.get(wanted.id)
+                if found is None or not all(SHOWN[need](found[0], found[1]) for need in _needs_by_id(bool(wanted.addons))):
+                    ids.append(wanted.id)
+            elif wanted.addons:
+                carriers = [lic for lic in (self._by_comment or {}).get(wanted.comment, [])
+                            if lic['pricelist'] == wanted.pricelist and lic['status'] in LIVE_STATUSES]
+                if len(carriers) == 1 and carriers[0]['addons'] is None:
+                    ids.append(carriers[0]['id'])
+        return list(dict.fromkeys(ids))
 
     def with_comment(self, comment, pricelist):
         """The live licenses of ``pricelist`` carrying ``comment`` (the order gate's question); refuses when unsure."""
@@ -427,6 +489,10 @@ class Account:
         """``with_comment`` on a new read of the whole list (after an order)."""
         self.read_list()
         return self.with_comment(comment, pricelist)
+
+
+def _needs_by_id(need_addons):
+    return ['status', 'product'] + (['addons'] if need_addons else [])
 
 
 def check_product(lic, pricelist):

@@ -110,7 +110,7 @@ options:
       - Ignored in check mode.
     type: bool
     default: false
-    version_added: 1.1.0
+    version_added: 2.0.0
   state:
     description:
       - V(present) the license exists (ordered when missing); a suspension is left as it is.

@@ -86,7 +86,7 @@ options:
         (RV(licenses[].key_issued)).
     type: bool
     default: false
-    version_added: 1.1.0
+    version_added: 2.0.0
 seealso:
   - module: ispsystem.billmanager.isp_license
   - module: ispsystem.billmanager.isp_license_prolong

@@ -121,6 +121,9 @@ class ModuleRun:
     def __call__(self, args, fails=False, check_mode=False, diff=False):
         """Run ``main()`` once; the result, after checking that it succeeded (or failed, with ``fails``)."""
         args = dict(args)
+        if self.module.__name__.endswith('.isp_licenses'):
+            # A scripted conversation is one sequence: reads ahead in threads would come in any order.
+            args.setdefault('read_concurrency', 1)
         if check_mode:
             args['_ansible_check_mode'] = True
         if diff:

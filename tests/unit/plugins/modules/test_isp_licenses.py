@@ -52,7 +52,15 @@ def test_a_no_op_fleet_is_one_list_read_when_the_rows_show_everything(monkeypatc
     assert result['api_requests'] == 1
     assert outcomes(result) == [('web-1', 'unchanged'), ('web-2', 'unchanged'), ('license 103', 'unchanged')]
     assert result['summary']['unchanged'] == 3
-    assert result['results'][0]['after'] == result['results'][0]['before']
+    # Issue 17: a license that needs nothing gets a compact entry; full_results gives it whole, as before 2.0.0.
+    assert result['results'][0] == {'name': 'web-1', 'id': 101, 'outcome': 'unchanged', 'changed': False}
+
+
+def test_full_results_give_every_entry_whole(monkeypatch):
+    run = run_of(monkeypatch, [list_page(*ROWS)])
+    result = run(dict(AUTH, full_results=True, licenses=[vm('web-1')]))
+    entry = result['results'][0]
+    assert entry['after'] == entry['before'] and entry['before']['id'] == 101 and entry['calls'] == []
 
 
 def test_addons_are_read_only_for_licenses_whose_rows_do_not_show_them(monkeypatch):
@@ -118,7 +126,7 @@ def test_resize_down_is_counted_and_allow_shrink_false_keeps_the_count(monkeypat
                  check_mode=True)
     run.transport.assert_done()
     assert result['summary']['resizes_down'] == 1
-    assert result['results'][1]['calls'] == []
+    assert 'calls' not in result['results'][1]  # needs nothing: compact, with its note
     assert result['results'][1]['notes'] == ['vms kept at the current 10 (wanted 5; shrinking is not allowed)']
 
 
@@ -335,7 +343,7 @@ def test_a_trial_is_not_renewed_and_says_so(monkeypatch):
     run = run_of(monkeypatch, [list_page(*rows)])
     result = run(dict(AUTH, licenses=[vm('web-1', renew={'min_days_left': 14})]))
     run.transport.assert_done()
-    assert result['results'][0]['calls'] == []
+    assert 'calls' not in result['results'][0]
     assert result['results'][0]['notes'] == [
         'a trial license is not renewed (BILLmanager does not prolong trials); order a paid one to keep it']
 

@@ -427,7 +427,7 @@ def test_fleet_licenses_in_progress_are_waited_for_together_before_planning(monk
     ])
     result = run(dict(AUTH, licenses=[dict(id=101, renew={'min_days_left': 14}), dict(id=102)]), check_mode=True)
     run.transport.assert_done()
-    assert [item['calls'] for item in result['results']] == [[], []]
+    assert [item['outcome'] for item in result['results']] == ['unchanged', 'unchanged']
 
 
 def test_a_fleet_license_that_stays_in_progress_stops_the_run_before_any_write(monkeypatch):
