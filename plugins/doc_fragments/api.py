@@ -110,8 +110,8 @@ options:
       - With V(false), a plan that would write to a license in progress fails the task before any write (one that
         needs nothing only warns), each write's effect is read back once, and a write the license shows in progress
         is reported as done with a warning (its effect is still pending).
-      - Either way, a later call of the same license's plan is never sent before the effect of the call before it shows:
-        when it does not, the task fails and says which calls were not sent; a rerun plans only what is left.
+      - Either way, a later call of the same license's plan is never sent before the effect of the call before it shows.
+        When it does not show, the task fails and says which calls were not sent; a rerun plans only what is left.
     type: bool
     default: true
   wait_timeout:

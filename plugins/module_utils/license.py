@@ -18,8 +18,8 @@ import re
 import unicodedata
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import (
-    AUTOPROLONG_CHOICES, DATE_FORMAT, PERIOD_NAMES, parse_iso_date, PRICELIST_TO_PRODUCT, STATUS_CODES, addon_id_of_field, addon_key, days_between, pricelist_from_name,
-    status_from_text,
+    AUTOPROLONG_CHOICES, DATE_FORMAT, PERIOD_NAMES, PRICELIST_TO_PRODUCT, STATUS_CODES, addon_id_of_field, addon_key,
+    days_between, parse_iso_date, pricelist_from_name, status_from_text,
 )
 DATE_FORMATS = (DATE_FORMAT, DATE_FORMAT + ' %H:%M:%S', '%d.%m.%Y', '%Y/%m/%d')
 # An amount: digits with optional thousands separators (space, comma, dot) and a decimal part.

@@ -164,6 +164,7 @@ def run_playbook(
     tmp_path: Path | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     inventory: dict | None = None,
+    limit: str | None = None,
 ) -> PlaybookResult:
     """Run ``playbook`` (YAML text, or the path of a file) with ansible-playbook against ``emulator``.
 
@@ -198,6 +199,8 @@ def run_playbook(
         cmd.append("--check")
     if diff:
         cmd.append("--diff")
+    if limit:
+        cmd += ["--limit", limit]  # as an AWX job slice: a play over part of the hosts
     if verbosity:
         cmd.append("-" + "v" * verbosity)
     cmd.append(str(playbook_path))

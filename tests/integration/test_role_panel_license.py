@@ -646,7 +646,29 @@ def test_the_key_file_of_a_new_panel_host_is_written_once_and_never_shown(emulat
     take_log(emulator)
     rerun = run_playbook(PLAY, emulator, tmp_path=tmp_path / "rerun", inventory=inv, verbosity=4, diff=True)
     assert rerun.rc == 0, rerun.describe()
-    assert [(host, task) for host, task in RoleRun(rc=0, stdout='', stderr='', cmd=[], tasks=rerun.tasks).changed_tasks()] == []
+    assert RoleRun(rc=0, stdout='', stderr='', cmd=[], tasks=rerun.tasks).changed_tasks() == []
     assert [entry["params"].get("elid") for entry in take_log(emulator) if entry["func"] == "platform.edit"] == [
         "%s" % lic["id"]]  # the license read by id once: the key file is there and the license did not change
     assert lic["lickey"] not in rerun.stdout + rerun.stderr
+
+
+def test_awx_job_slices_make_one_bulk_call_each_and_hold_their_spend_limits_each(emulator_factory, tmp_path, facts_dir):
+    """Issue 17: AWX job slicing runs the play once per slice, each over part of the hosts (here --limit over two
+    halves): each slice makes one isp_licenses call for its hosts, and its spend limits hold for that slice."""
+    emulator = emulator_factory(seed=seed())
+    inv = inventory(facts_dir)
+    limits = {"panel_license_max_orders": 2}  # the three hosts together would need 3
+    runs = []
+    for number, part in enumerate(("vm-fra1:vm-ams1", "dci-fra")):
+        result = run_playbook(PLAY, emulator, extra_vars=limits, tmp_path=tmp_path / ("slice-%d" % number), inventory=inv,
+                              limit=part)
+        runs.append(RoleRun(rc=result.rc, stdout=result.stdout, stderr=result.stderr, cmd=result.cmd, tasks=result.tasks))
+    for run, hosts in zip(runs, (["vm-fra1", "vm-ams1"], ["dci-fra"])):
+        assert run.rc == 0, run.describe()
+        assert sorted(entry["name"] for entry in run.fleet()["results"]) == sorted(hosts)  # one bulk call per slice
+    assert sorted(licenses_by_comment(emulator)) == ["dci-fra", "vm-ams1", "vm-fra1"]
+    fresh = tmp_path / "facts-whole"
+    fresh.mkdir()
+    whole = run_playbook(PLAY, emulator_factory(seed=seed()), extra_vars=limits, tmp_path=tmp_path / "whole",
+                         inventory=inventory(fresh))
+    assert whole.rc != 0 and "more than max_orders=2" in whole.stdout  # the whole inventory at once: 3 orders

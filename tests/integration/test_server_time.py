@@ -20,7 +20,8 @@ import os
 import pytest
 
 from playbook_runner import run_playbook
-from test_role_panel_license import (  # pylint: disable=unused-import  (facts_dir: a fixture)
+# facts_dir is a fixture: pytest finds it by its name.
+from test_role_panel_license import (  # pylint: disable=unused-import
     NODES, VMS, facts_dir, inventory, licenses_by_comment, run_role, seed as role_seed, seeded_license, take_log, writes,
 )
 

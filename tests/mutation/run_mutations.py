@@ -272,8 +272,10 @@ MUTATIONS = [
              "        return (expiry - today).days > min_days_left",
              'a license with exactly min_days_left days is not renewed'),
     Mutation('renewal.unknown-status-not-renewed', 'renewal',
-             "    if lic['status'] not in LIVE_STATUSES:\n        raise InvalidOptionError('license %s has a status this collection does not know (%s, code %s); refusing to '\n                                 'renew it'",
-             "    if False:\n        raise InvalidOptionError('license %s has a status this collection does not know (%s, code %s); refusing to '\n                                 'renew it'",
+             "    if lic['status'] not in LIVE_STATUSES:\n        raise InvalidOptionError('license %s has a status this "
+             "collection does not know (%s, code %s); refusing to '\n                                 'renew it'",
+             "    if False:\n        raise InvalidOptionError('license %s has a status this collection does not know (%s, code "
+             "%s); refusing to '\n                                 'renew it'",
              'a license whose status is not understood is never renewed'),
     Mutation('renewal.confirm-needs-the-new-expiry', 'renewal',
              "        return found is not None and found['expiredate'] not in (None, before) and found['expiredate'] >= after.isoformat()",

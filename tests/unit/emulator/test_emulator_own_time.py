@@ -472,7 +472,7 @@ def test_redirect_answers_and_executes_nothing(emulator, status):
 
 def test_cart_answer_billorder(emulator):
     emulator.configure(cart_answer="billorder")
-    cart_order = dict(ORDER, skipbasket="off")
+    cart_order = {**ORDER, "skipbasket": "off"}
     answer = post(emulator, "platform.order.param", **cart_order).content
     assert answer == (b'<?xml version="1.0" encoding="UTF-8"?>\n'
                       b'<doc func="platform.order.param" lang="en"><ok>func=order</ok><billorder>5000</billorder></doc>')

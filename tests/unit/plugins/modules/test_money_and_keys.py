@@ -149,9 +149,7 @@ def test_wait_for_key_reads_the_new_license_until_its_key_is_issued(monkeypatch)
 
 
 def test_wait_for_key_fails_when_the_key_is_not_issued_in_time(monkeypatch):
-    run = ModuleRun(monkeypatch, isp_license, [read_one(201, comment='web-new'), new_license(key=False), new_license(key=False),
-                                              new_license(key=False)])
-    run.transport.script[0] = new_license(key=False)
+    run = ModuleRun(monkeypatch, isp_license, [new_license(key=False)] * 4)
     result = run(dict(AUTH, id=201, wait_for_key=True, wait_timeout=3), fails=True)
     assert 'the key of license 201 was not issued within wait_timeout=3s' in result['msg']
     assert result['failure']['options'] == ['wait_for_key', 'wait_timeout']

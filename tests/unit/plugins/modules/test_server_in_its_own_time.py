@@ -361,7 +361,7 @@ def test_a_cart_order_answered_with_billorder_is_acknowledged(monkeypatch):
 def test_an_order_with_a_renew_target_renews_in_the_same_run_and_the_rerun_is_a_no_op(monkeypatch):
     """The issue: isp_licenses ordered and ignored the target, so the rerun bought a renewal."""
     new = dict(comment='web-new', createdate='2026-11-27', expiredate='2026-12-27')
-    renewed = dict(new, expiredate='2027-01-27')
+    renewed = {**new, 'expiredate': '2027-01-27'}
     entry = dict(comment='web-new', product='vmmanager6', renew={'min_days_left': 40})
     run = ModuleRun(monkeypatch, isp_licenses, [
         list_page(),
@@ -469,8 +469,8 @@ def test_f1_a_renewal_taken_and_not_shown_with_wait_false_never_invites_a_rerun(
 
 def test_f2_an_order_with_a_renew_target_over_max_renewals_is_a_clear_refusal(monkeypatch):
     run = ModuleRun(monkeypatch, isp_licenses, [list_page()])
-    result = run(dict(AUTH, max_renewals=0, licenses=[dict(comment='new-a', product='vmmanager6',
-                                                            renew={'min_days_left': 45})]), fails=True)
+    entry = dict(comment='new-a', product='vmmanager6', renew={'min_days_left': 45})
+    result = run(dict(AUTH, max_renewals=0, licenses=[entry]), fails=True)
     assert 'more than max_renewals=0' in result['msg'] and 'license (new) 1 x 1 month(s)' in result['msg']
 
 
