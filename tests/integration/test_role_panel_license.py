@@ -219,7 +219,8 @@ def test_check_mode_then_order_then_idempotent_rerun(emulator_factory, tmp_path,
     new_id = by_comment["vm-fra1"]["id"]
     assert run.summary("vm-fra1") == (
         'vm-fra1: license %s vmmanager6 active "vm-fra1" nodes=3, vms=120 expires 2026-12-27 (30 days); changed: ordered, '
-        'license id %s kept in %s' % (new_id, new_id, fact_file(facts_dir, "vm-fra1")))
+        'license id %s kept in %s, license key written to %s' % (
+            new_id, new_id, fact_file(facts_dir, "vm-fra1"), facts_dir / "vm-fra1" / "license.key"))
     assert ("vm-fra1", "%s : Report the license of the panel host" % ROLE) in run.changed_tasks()
 
     # Second run: reads only, each license read by its id (no list of the account), nothing changed.
@@ -242,7 +243,8 @@ def test_grow_with_the_group_and_never_shrink_unless_allowed(emulator_factory, t
     assert run.rc == 0, run.describe()
     assert writes(take_log(emulator)) == []
     assert stored_id(facts_dir, "vm-fra1") == 500
-    assert run.summary("vm-fra1").endswith("changed: license id 500 kept in %s" % fact_file(facts_dir, "vm-fra1"))
+    assert run.summary("vm-fra1").endswith("changed: license id 500 kept in %s, license key written to %s" % (
+        fact_file(facts_dir, "vm-fra1"), facts_dir / "vm-fra1" / "license.key"))
     old_cost = run.license_fact("vm-fra1")["cost"]
     assert old_cost == 37.0
 

@@ -11,10 +11,20 @@ reported here).
 
 from __future__ import annotations
 
-from bench_scenarios import CHANGES, LOOP, ROLE, TASK, pages
+from bench_scenarios import CHANGES, LATENCY_SECONDS, LOOP, PING_TASKS_PER_HOST, READ_CONCURRENCY, ROLE, TASK, pages
 
 GOAL_SECONDS_OVER_PING = 1.0  # bulk no-op of 1,000 licenses: within 1 s of one ping task
 GOAL_LOOP_RATIO = 50.0  # ... and at least 50x faster than the loop of isp_license by comment
+
+# Issue #17 (ratios measured in one run, default options)
+GOAL_PROCESS_OVER_PING = 0.3  # no-op isp_licenses over 1,000: its bare process within 0.3 s of a bare ping process
+GOAL_TASK_OVER_PING = 0.5  # ... its task within 0.5 s of a ping task
+GOAL_RESULT_BYTES = 100 * 1024  # ... its result at most 100 KB
+GOAL_LINEAR = 10.0  # no-op over 10,000: at most 10x the 1,000 figure
+GOAL_LARGE_SECONDS = 8.0  # ... and at most 8 s (on an idle machine)
+GOAL_LATENCY_FACTOR = 1.3  # 1,000 with addons at 50 ms: <= 1.3 x (reads x latency / concurrency) + the same without latency
+GOAL_BY_ID_RATIO = 1.25  # isp_license by id, no-op: at most 1.25x a ping task
+GOAL_ROLE_RATIO = 2.0  # the role's rerun on 200 hosts: at most 2x a play of three pings per host
 
 
 def _n(value) -> str:
@@ -206,6 +216,70 @@ def goals(records: list) -> list:
     return lines
 
 
+def _verdict(ok) -> str:
+    return "-" if ok is None else "met" if ok else "**not met**"
+
+
+def _goal(text: str, figure: str, goal: str, ok) -> list:
+    return [text, figure, goal, _verdict(ok)]
+
+
+def _le(value, limit):
+    return None if value is None or limit is None else value <= limit
+
+
+def goals_17(records: list) -> list:
+    """Issue #17's goals, each beside its figure (met / not met). Times are reported, never checked."""
+    rows = []
+    bulk = _find(records, "bulk_noop")
+    if bulk:
+        bare = bulk.get("bare_process_seconds") or {}
+        if bare:
+            over = bare["module"] - bare["ping"]
+            rows.append(_goal("no-op `isp_licenses`, %s licenses: bare module process over a bare `ping` process"
+                              % _n(bulk["size"]), "%+.2f s (%.2f vs %.2f)" % (over, bare["module"], bare["ping"]),
+                              "<= %.1f s" % GOAL_PROCESS_OVER_PING, over <= GOAL_PROCESS_OVER_PING))
+        over = bulk["seconds_over_ping"]
+        rows.append(_goal("... its task over one `ping` task", "%s s" % _s(over, "%+.2f"),
+                          "<= %.1f s" % GOAL_TASK_OVER_PING, _le(over, GOAL_TASK_OVER_PING)))
+        size = bare.get("module_result_bytes")
+        rows.append(_goal("... its result (JSON)", "%s KB" % _s(size and size / 1024.0, "%.0f"),
+                          "<= %d KB" % (GOAL_RESULT_BYTES // 1024), _le(size, GOAL_RESULT_BYTES)))
+    large = _find(records, "bulk_noop_10k")
+    if large and large["seconds"] is not None:
+        rows.append(_goal("no-op `isp_licenses`, %s licenses: its task" % _n(large["size"]), "%.2f s" % large["seconds"],
+                          "<= %.0f s (idle machine)" % GOAL_LARGE_SECONDS, large["seconds"] <= GOAL_LARGE_SECONDS))
+        if bulk and bulk["seconds"]:
+            ratio = large["seconds"] / bulk["seconds"]
+            rows.append(_goal("... against the %s-license task" % _n(bulk["size"]), _x(ratio), "<= x%.0f" % GOAL_LINEAR,
+                              ratio <= GOAL_LINEAR))
+    slow, plain = _find(records, "bulk_noop_addons_latency"), _find(records, "bulk_noop_addons")
+    if slow and plain and slow["seconds"] is not None and plain["seconds"] is not None:
+        reads = slow["reads_by_func"].get("platform.edit", 0)
+        limit = GOAL_LATENCY_FACTOR * reads * LATENCY_SECONDS / READ_CONCURRENCY + plain["seconds"]
+        rows.append(_goal("no-op with addons, %s licenses, %d ms per request (%d reads of one license, %d at a time)"
+                          % (_n(slow["size"]), LATENCY_SECONDS * 1000, reads, READ_CONCURRENCY),
+                          "%.2f s" % slow["seconds"],
+                          "<= %.1f x %d x %.2f s / %d + %.2f s (the same without latency) = %.2f s"
+                          % (GOAL_LATENCY_FACTOR, reads, LATENCY_SECONDS, READ_CONCURRENCY, plain["seconds"], limit),
+                          slow["seconds"] <= limit))
+    by_id = _find(records, "license_by_id")
+    if by_id:
+        ratio = by_id.get("item_ratio_to_ping")
+        rows.append(_goal("`isp_license` by id, no-op: one run against one `ping` run (median item)", _x(ratio),
+                          "<= x%.2f" % GOAL_BY_ID_RATIO, _le(ratio, GOAL_BY_ID_RATIO)))
+    rerun = _find(records, "role_by_id")
+    if rerun:
+        ratio = rerun.get("ratio_to_ping")
+        rows.append(_goal("role rerun on %d hosts, nothing to change: against a play of %d `ping` tasks per host"
+                          % (rerun["size"], PING_TASKS_PER_HOST), "%s (%s s vs %s s)" % (
+                              _x(ratio), _s(rerun["seconds"], "%.0f"), _s(rerun["baseline"]["seconds"], "%.0f")),
+                          "<= x%.0f" % GOAL_ROLE_RATIO, _le(ratio, GOAL_ROLE_RATIO)))
+    if not rows:
+        return []
+    return table(["what", "figure", "goal", "verdict"], rows)
+
+
 def markdown(report: dict) -> str:
     env = report["environment"]
     records = report["scenarios"]
@@ -227,6 +301,10 @@ def markdown(report: dict) -> str:
     found = goals(records)
     if found:
         lines += ["", "Goals of issue #10:", ""] + found
+    found = goals_17(records)
+    if found:
+        loads = " ".join("%.2f" % v for v in env["loadavg_after"] or [])
+        lines += ["", "Goals of issue #17 (reported, not checked; load average after the run %s):" % loads, ""] + found
     imports = report.get("import_seconds") or {}
     if imports:
         lines += ["", "Fresh interpreter + import (median of 5): %s." % ", ".join("%s %.3f s" % item for item in imports.items())]

@@ -36,9 +36,12 @@ SUITES = (STANDARD, ROLES, LARGE)
 SMALL = 3  # items of the loops that show one module run (the long loops dominate the run time)
 LOOP_SAMPLE = 50  # items of the sampled loops of isp_license over the 1,000-license account
 LOOP_SAMPLE_LARGE = 30  # the same over the 10,000-license account (each item lists 20 pages)
+LATENCY_SECONDS = 0.05  # the WAN latency of bulk_noop_addons_latency: 50 ms on every request
+READ_CONCURRENCY = 4  # isp_licenses' default read_concurrency (plugins/modules/isp_licenses.py)
 TASK_REPEAT = 3  # runs of the no-op bulk task and of the one-ping-task baseline (median)
 CHANGES = 10  # K: licenses changed by bulk_change_k
 ROLE_HOSTS = 200
+PING_TASKS_PER_HOST = 3  # the role baseline: a play that runs ping three times per panel host (issue #17)
 ROLE_NAME = "ispsystem.billmanager.panel_license"
 INFO = "ispsystem.billmanager.isp_license_info"
 LICENSE = "ispsystem.billmanager.isp_license"
@@ -75,9 +78,11 @@ class Scenario:
     compare: str | None = None
     """Its row in the comparison of one account (bulk, loop, role), see bench_report.comparison."""
     also: tuple = ()
+    """Other suites that run it too (the 1,000-license bulk task, compared with the whole loop in the large suite)."""
     repeat: int = 1
     """Runs of the playbook (each checked); its time is the median (a single task is short, the machine is shared)."""
-    """Other suites that run it too (the 1,000-license bulk task, compared with the whole loop in the large suite)."""
+    faults: tuple = ()
+    """Emulator fault rules for this scenario (e.g. a latency on every request), added after the reset."""
 
     @property
     def size(self) -> int:
@@ -244,6 +249,11 @@ def account_scenarios(seed: dict, suite: str, loop_sample: int, role_suite: str,
              repeat=TASK_REPEAT),
         bulk("bulk_noop_addons", "the same with addons; default rows carry no addon values: one read each",
              [entry(by_comment(lic)) for lic in fleet], {"platform": n_pages, "platform.edit": every}, check=noop),
+        bulk("bulk_noop_addons_latency",
+             "the same, every request %d ms late (a server across a WAN): the reads of one license run %d at a time"
+             % (LATENCY_SECONDS * 1000, READ_CONCURRENCY),
+             [entry(by_comment(lic)) for lic in fleet], {"platform": n_pages, "platform.edit": every}, check=noop,
+             faults=({"kind": "latency", "func": "*", "count": None, "seconds": LATENCY_SECONDS},)),
         bulk("bulk_noop_list_addons", "the same with addons, emulator list_addons=true (rows carry addon values)",
              [entry(by_comment(lic)) for lic in fleet], {"platform": n_pages}, config={"list_addons": True}, check=noop),
         bulk("bulk_noop_no_comment", "by comment, no addons, emulator list_comment=false (rows carry no comment cell)",

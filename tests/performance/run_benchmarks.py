@@ -48,7 +48,7 @@ for _path in (PERF_DIR, TESTS_DIR / "integration", TESTS_DIR / "emulator"):
 
 from billmgr_emulator import Emulator  # noqa: E402  (needs the sys.path entries above)
 from bench_report import markdown  # noqa: E402
-from bench_scenarios import LOOP, PAGE_SIZE, ROLE, SUITES, TASK, TASK_REPEAT, all_scenarios, seeds  # noqa: E402
+from bench_scenarios import LOOP, PAGE_SIZE, PING_TASKS_PER_HOST, ROLE, SUITES, TASK, TASK_REPEAT, all_scenarios, seeds  # noqa: E402
 from playbook_runner import API_PASSWORD, API_USER, require_collection, run_playbook  # noqa: E402
 
 CALLBACK_DIR = PERF_DIR / "callback_plugins"
@@ -90,10 +90,11 @@ def task_play(name: str, module: str, options: dict, ping: bool = False) -> list
 
 
 def role_play(name: str, role: str, ping: bool = False) -> list:
-    """The role on every panel host of the inventory (or one ping per host)."""
+    """The role on every panel host of the inventory (or PING_TASKS_PER_HOST pings per host, issue #17's baseline)."""
     play = {"name": "benchmark %s" % name, "hosts": "panels", "gather_facts": False}
     if ping:
-        play["tasks"] = [{"name": name, "ansible.builtin.ping": {}}]
+        play["tasks"] = [{"name": "%s %d" % (name, number), "ansible.builtin.ping": {}}
+                         for number in range(1, PING_TASKS_PER_HOST + 1)]
     else:
         play["roles"] = [role]
     return [play]
@@ -110,12 +111,16 @@ def role_inventory(hosts: list, facts_dir: Path) -> dict:
 
 
 def write_fact_files(hosts: list, facts_dir: Path) -> None:
-    """What the role keeps on each panel host after its first run ({"id", "product", "comment"})."""
+    """What the role keeps on each panel host after its first run: the fact file ({"id", "product", "comment"}) and
+    the key file (the role rewrites a key file only when it is missing or the license changed: any content does)."""
     for host in hosts:
         folder = facts_dir / host["label"]
         folder.mkdir(parents=True, exist_ok=True)
         fact = {"id": host["license_id"], "product": host["panel_license_product"], "comment": host["label"]}
         (folder / "panel_license.fact").write_text(json.dumps(fact, indent=4) + "\n", encoding="utf-8")
+        key_file = folder / "license.key"
+        key_file.write_text("key of license %s, as the first run wrote it\n" % host["license_id"], encoding="utf-8")
+        key_file.chmod(0o600)
 
 
 # -- running -------------------------------------------------------------------------------------------------
@@ -189,7 +194,7 @@ def baseline_name(scenario) -> str:
         return "ping_loop_x%d" % len(scenario.items)
     if scenario.shape == TASK:
         return "ping_task"
-    return "ping_hosts_x%d" % len(scenario.items)
+    return "ping_x%d_hosts_x%d" % (PING_TASKS_PER_HOST, len(scenario.items))
 
 
 def seconds_of(scenario, run_: Run):
@@ -313,6 +318,8 @@ def measure(scenario, emulator, workdir: Path) -> tuple:
         emulator.reset()
         if scenario.config:
             emulator.configure(**scenario.config)
+        for rule in scenario.faults:
+            emulator.add_fault(**rule)
         run_ = run_scenario(scenario, emulator, workdir)
         runs.append(run_)
         log = emulator.log_entries()
@@ -329,6 +336,7 @@ def measure(scenario, emulator, workdir: Path) -> tuple:
         "module": scenario.module,
         "description": scenario.description,
         "config": scenario.config,
+        "faults": list(scenario.faults),
         "account_size": scenario.account,
         "items": len(scenario.items),
         "size": scenario.size,
