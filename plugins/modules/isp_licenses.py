@@ -148,6 +148,8 @@ options:
       - By default (V(false)) the entry of a license that needs nothing holds only C(name), C(id), C(outcome) and
         C(changed) (and C(notes) when there are any); those that change, would change, fail or are not tried keep
         C(before), C(after) and C(calls). A no-op run over thousands of licenses then returns kilobytes, not megabytes.
+      - The result's C(invocation) (Ansible's echo of the options, shown with C(-vvv)) gives the number of entries
+        of O(licenses), not the entries; with V(true) it echoes each entry without the sub-options left unset.
       - Before 2.0.0 every entry was whole. Set V(true) to read RV(results[].after) of licenses that need nothing (the
         role P(ispsystem.billmanager.panel_license#role) does, for its host facts).
     type: bool
@@ -405,6 +407,24 @@ LICENSE = IDENTITY.merge(LICENSE_STATE, OptionSpec(dict(
 )))
 
 
+def invocation(params):
+    """What the result echoes of the options (Ansible echoes every option as invocation.module_args): each entry of
+    licenses without the sub-options left unset or, when full_results is false, only how many entries there were."""
+    module_args = dict(params)
+    if params['full_results']:
+        module_args['licenses'] = [without_unset(entry) for entry in params['licenses']]
+    else:
+        count = len(params['licenses'])
+        module_args['licenses'] = '%d %s, not echoed (full_results=true echoes them)' % (count, 'entry' if count == 1 else 'entries')
+    return {'module_args': module_args}
+
+
+def without_unset(value):
+    if isinstance(value, dict):
+        return dict((key, without_unset(item)) for key, item in value.items() if item is not None)
+    return value
+
+
 def main():
     module = AnsibleModule(**CONNECTION.merge(WRITES, MONEY, OptionSpec(dict(
         licenses=LICENSE.nested(type='list', elements='dict', required=True),
@@ -415,18 +435,19 @@ def main():
     ))).module_kwargs())
     client = client_from_module(module)
     fleet = Fleet(client, module.params, check_mode=module.check_mode)
+    echo = invocation(module.params)
     try:
         fleet.plan()
         if not module.check_mode:
             fleet.apply()
     except BillmgrError as exc:
-        fail_from_error(module, client, exc, **fleet.report(diff=module._diff))
+        fail_from_error(module, client, exc, invocation=echo, **fleet.report(diff=module._diff))
     report = fleet.report(diff=module._diff)
     failed = fleet.failure()
     if failed is not None:
         failure, progress = failed
-        fail_from_error(module, client, failure.error, failure_of=failure, epilogue=progress, **report)
-    module.exit_json(**report)
+        fail_from_error(module, client, failure.error, failure_of=failure, epilogue=progress, invocation=echo, **report)
+    module.exit_json(invocation=echo, **report)
 
 
 if __name__ == '__main__':

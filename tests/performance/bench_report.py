@@ -209,10 +209,11 @@ def goals(records: list) -> list:
         reads = change["reads_by_func"].get("platform.edit", 0)
         lines.append("- `%s` (account of %s): %d writes for K = %d changed licenses; %d list requests, %d reads of one "
                      "license = %d verifying reads (one per changed license) + %d reads of addon values before the plan "
-                     "(the %d resized entries name addons, the rows carry none), **checked**%s." % (
+                     "(the %d resized entries name addons, the rows carry none); %d reads of the prolong form (the "
+                     "price of each renewal, issue #15), **checked**%s." % (
                          change["name"], _n(change["account_size"]), change["writes"], CHANGES,
                          change["reads_by_func"].get("platform", 0), reads, CHANGES, reads - CHANGES, edits,
-                         "" if change["ok"] else " (**FAILED**)"))
+                         change["reads_by_func"].get("service.prolong", 0), "" if change["ok"] else " (**FAILED**)"))
     return lines
 
 

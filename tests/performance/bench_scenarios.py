@@ -160,15 +160,22 @@ def expect_count(key: str, wanted: int):
 
 
 def expect_summary(**wanted):
-    """isp_licenses: the ``summary`` of its result holds these values (every other counter must be 0)."""
+    """isp_licenses: the ``summary`` of its result holds these values (every other counter must be 0, the spend by
+    currency ``spend_total`` empty); a value may be a predicate (value -> bool)."""
     def check(summary: dict):
         got = summary.get("summary") or {}
-        expected = dict((key, 0) for key in got if key != "licenses")
+        expected = dict((key, {} if key == "spend_total" else 0) for key in got if key != "licenses")
         expected.update(wanted)
-        wrong = ["%s=%s (expected %s)" % (key, got.get(key), value) for key, value in sorted(expected.items())
-                 if got.get(key) != value]
+        wrong = ["%s=%s (expected %s)" % (key, got.get(key), getattr(value, "__doc__", None) or value)
+                 for key, value in sorted(expected.items())
+                 if not (value(got.get(key)) if callable(value) else got.get(key) == value)]
         return "summary: %s" % ", ".join(wrong) if wrong else None
     return check
+
+
+def priced_in_one_currency(spend_total) -> bool:
+    """one currency, a positive amount (the renewals' price, read from the prolong form)"""
+    return isinstance(spend_total, dict) and len(spend_total) == 1 and list(spend_total.values())[0] > 0
 
 
 def expect_role(hosts: int, unchanged: int):
@@ -264,11 +271,12 @@ def account_scenarios(seed: dict, suite: str, loop_sample: int, role_suite: str,
         bulk("bulk_change_k",
              "by comment, %d of the %d changed: %d resize (addons named: read first), %d suspend, %d renew one month"
              % (CHANGES, every, made["resize"], made["suspend"], made["renew"]), entries,
-             {"platform": n_pages, "platform.edit": made["resize"] + CHANGES},
+             {"platform": n_pages, "platform.edit": made["resize"] + CHANGES, "service.prolong": made["renew"]},
              writes={"platform.edit": made["resize"], "platform.suspend": made["suspend"], "service.prolong": made["renew"]},
              changed=True, check=expect_summary(licenses=every, changed=CHANGES, unchanged=every - CHANGES,
                                                 resizes_up=made["resize"], suspensions=made["suspend"],
-                                                renewals=made["renew"])),
+                                                renewals=made["renew"], spend_unknown=made["resize"],
+                                                spend_total=priced_in_one_currency)),
         Scenario("loop_by_comment" + tag, "loop", LICENSE,
                  "isp_license by comment+product, no addons, in a loop: a sample of %d of the %d (totals extrapolated)"
                  % (len(sample), every), [by_comment(lic, addons=False) for lic in sample], {"platform": n_pages},
@@ -322,9 +330,10 @@ def standard_scenarios(seed: dict) -> list:
         Scenario("prolong_noop", "prolong", PROLONG, "isp_license_prolong by id, min_days_left=7, nothing to renew",
                  [{"label": lic["comment"], "id": lic["id"], "min_days_left": 7} for lic in far], {"platform.edit": 1},
                  check=expect_count("periods", 0)),
-        Scenario("prolong_once", "prolong", PROLONG, "isp_license_prolong by id, min_days_left=14, renews one month",
+        Scenario("prolong_once", "prolong", PROLONG, "isp_license_prolong by id, min_days_left=14, renews one month (its price read from the form first)",
                  [{"label": lic["comment"], "id": lic["id"], "period": 1, "min_days_left": 14} for lic in due],
-                 {"platform.edit": 2}, writes={"service.prolong": 1}, changed=True, check=expect_count("periods", 1)),
+                 {"platform.edit": 2, "service.prolong": 1}, writes={"service.prolong": 1}, changed=True,
+                 check=expect_count("periods", 1)),
     ]
     scenarios += account_scenarios(seed, STANDARD, LOOP_SAMPLE, ROLES)
     for scenario in scenarios:
