@@ -285,12 +285,13 @@ def account_scenarios(seed: dict, suite: str, loop_sample: int, role_suite: str,
     role = dict(changed=None, check=expect_role(len(hosts), len(hosts)), shape=ROLE, account=account, suite=role_suite)
     scenarios.append(Scenario(
         "role_by_comment" + tag, "role", ROLE_NAME,
-        "role panel_license on %d panel hosts, no fact files (a first run: licenses found by comment, fact files written)"
-        % len(hosts), hosts, {"platform": n_pages, "platform.edit": len(hosts)}, compare="role", **role))
+        "role panel_license on %d panel hosts, no fact or key files (a first run: licenses found by comment, fact files "
+        "written, each key read and written)" % len(hosts), hosts, {"platform": n_pages, "platform.edit": 2 * len(hosts)},
+        compare="role", **role))
     if not tag:
         scenarios.append(Scenario(
             "role_by_id", "role", ROLE_NAME,
-            "the same with every fact file in place (a rerun: licenses given by id, more than 20: the list)",
+            "the same with every fact and key file in place (a rerun: licenses given by id, more than 20: the list)",
             hosts, {"platform": n_pages, "platform.edit": len(hosts)}, facts=True, **role))
     return scenarios
 
