@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: license_catalogue
 short_description: The products this collection knows, their addons, and the role variables that size each addon
-version_added: 1.0.0
+version_added: 2.0.0
 description:
   - The product catalogue of the collection, the one the modules use - for each product its pricelist, its display
     name and the addons it sizes, each with its addon id (V(null) when ISPsystem does not publish it).

@@ -221,8 +221,8 @@ def saved_filter(doc):
     if text:
         return text
     if len(element) or element.attrib:
-        return ', '.join(['%s=%s' % item for item in sorted(element.attrib.items())] +
-                         [child.tag for child in element if isinstance(child.tag, str)])
+        attributes = ['%s=%s' % item for item in sorted(element.attrib.items())]
+        return ', '.join(attributes + [child.tag for child in element if isinstance(child.tag, str)])
     return None
 
 

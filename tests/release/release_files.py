@@ -15,3 +15,17 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def galaxy_version():
     return yaml.safe_load((REPO_ROOT / "galaxy.yml").read_text(encoding="utf-8"))["version"]
+
+
+def first_release_of(plugin_type, name):
+    """The release whose changelog entry first lists the plugin or role (changelogs/changelog.yaml), or galaxy.yml's
+    version for one that no release lists yet (new in the release being built)."""
+    releases = yaml.safe_load((REPO_ROOT / "changelogs" / "changelog.yaml").read_text(encoding="utf-8"))["releases"]
+    for version in sorted(releases, key=lambda text: tuple(int(part) for part in text.split("."))):
+        release = releases[version]
+        listed = (release.get("modules", []) if plugin_type == "module"
+                  else release.get("objects", {}).get(plugin_type, []) if plugin_type == "role"
+                  else release.get("plugins", {}).get(plugin_type, []))
+        if name in [entry["name"] for entry in listed]:
+            return version
+    return galaxy_version()
