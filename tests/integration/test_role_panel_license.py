@@ -15,12 +15,13 @@ from __future__ import annotations
 import copy
 import getpass
 import json
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
-from playbook_runner import PlaybookResult, run_playbook
+from playbook_runner import PlaybookResult, playbook_env, require_collection, run_playbook
 
 ROLE = "ispsystem.billmanager.panel_license"
 FLEET_TASK = "Order, resize, renew, suspend, resume or delete the licenses of the play batch, in one task"
@@ -652,6 +653,34 @@ def test_the_key_file_of_a_new_panel_host_is_written_once_and_never_shown(emulat
     assert [entry["params"].get("elid") for entry in take_log(emulator) if entry["func"] == "platform.edit"] == [
         "%s" % lic["id"]]  # the license read by id once: the key file is there and the license did not change
     assert lic["lickey"] not in rerun.stdout + rerun.stderr
+
+
+def test_the_key_shows_in_no_event_of_an_ansible_runner_job(emulator_factory, tmp_path, facts_dir, monkeypatch):
+    """Issue 15: as an AWX job (ansible-runner, -vvvv), the role writes the key of a new panel host; no job event and
+    no line of the job's output holds the key."""
+    import ansible_runner  # only this test needs it
+
+    emulator = emulator_factory(seed=dict(seed(), config={"key_delay_requests": 0}))
+    monkeypatch.setenv("PATH", os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
+    private_data_dir = tmp_path / "job"
+    (private_data_dir / "project").mkdir(parents=True)
+    (private_data_dir / "project" / "site.yml").write_text(PLAY, encoding="utf-8")
+    (private_data_dir / "inventory").mkdir()
+    (private_data_dir / "inventory" / "hosts.json").write_text(
+        json.dumps(inventory(facts_dir, panels=("vm-ams1",))), encoding="utf-8")
+    job_env = playbook_env(emulator, require_collection(), tmp_path)
+    for name in ("ANSIBLE_CALLBACK_PLUGINS", "ANSIBLE_CALLBACKS_ENABLED"):  # ansible-runner's own callback only
+        job_env.pop(name)
+    run = ansible_runner.run(private_data_dir=str(private_data_dir), playbook="site.yml", envvars=job_env,
+                             verbosity=4, quiet=True, timeout=300)
+    stdout = run.stdout.read()
+    assert (run.status, run.rc) == ("successful", 0), stdout[-4000:]
+    (lic,) = emulator.snapshot()["licenses"]
+    assert (facts_dir / "vm-ams1" / "license.key").read_text(encoding="utf-8") == lic["lickey"] + "\n"
+    events = list(run.events)
+    assert any(event["event"] == "runner_on_ok" for event in events)
+    assert lic["lickey"] not in stdout
+    assert lic["lickey"] not in json.dumps(events)
 
 
 def test_awx_job_slices_make_one_bulk_call_each_and_hold_their_spend_limits_each(emulator_factory, tmp_path, facts_dir):
