@@ -14,7 +14,7 @@ Three shapes of playbook:
   variables each); the expected requests are those of the whole play.
 
 Three suites: ``standard`` (``make bench``: an account of 1,000 licenses, a few minutes), ``role`` (``make
-bench-role``: the role on 200 panel hosts, a first run and a rerun; every panel host runs some twenty tasks, so this
+bench-role``: the role on 200 panel hosts, a first run and a rerun; every panel host runs 13 tasks on a rerun, so this
 takes many minutes) and ``large`` (``make bench-large``: an account of 10,000 licenses, with the role, and the whole
 loop of ``isp_license`` over the 1,000 licenses).
 """
