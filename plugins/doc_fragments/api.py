@@ -39,7 +39,8 @@ options:
     default: true
   ca_path:
     description:
-      - PEM file of the CA certificates used to verify O(api_url), instead of the system's.
+      - PEM file of the CA certificates used to verify O(api_url), or a directory of them (as C(c_rehash) lays it
+        out), instead of the system's.
       - If not set, the value of the E(BILLMGR_CA_PATH) environment variable is used.
     type: path
   timeout:
@@ -56,6 +57,8 @@ options:
       - Use the proxy that the environment names for O(api_url), as M(ansible.builtin.uri) does.
       - The proxy is taken from E(https_proxy) or E(HTTPS_PROXY) (E(http_proxy) for an C(http://) URL, else
         E(all_proxy)); hosts listed in E(no_proxy) or E(NO_PROXY) are reached directly.
+      - Only C(http://) proxies are supported; an C(https://) O(api_url) is reached through their C(CONNECT) tunnel.
+        A user and password in the proxy URL are sent to the proxy (basic authentication).
       - Other settings of the environment (C(~/.netrc) credentials, E(REQUESTS_CA_BUNDLE)) are never used; set
         O(ca_path) for the CA of a TLS-inspecting proxy.
       - If V(false), the API is always reached directly.
@@ -63,7 +66,6 @@ options:
     type: bool
     default: true
 requirements:
-  - requests
   - lxml
 notes:
   - All modules of this collection are in the action group C(ispsystem.billmanager.billmanager), so the

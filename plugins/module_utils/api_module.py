@@ -16,16 +16,12 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue im
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.failures import Failure
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.money import parse_max_spend
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import (
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, RequestsTransport,
-)
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import HttpTransport
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.xml_answer import HAS_LXML, LXML_IMPORT_ERROR
 
 
 def check_requirements(module):
-    """Fail with missing_required_lib when requests or lxml is not importable."""
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception='%s' % REQUESTS_IMPORT_ERROR)
+    """Fail with missing_required_lib when lxml is not importable (HTTP needs nothing beyond Python's own library)."""
     if not HAS_LXML:
         module.fail_json(msg=missing_required_lib('lxml'), exception='%s' % LXML_IMPORT_ERROR)
 
@@ -56,8 +52,8 @@ def client_from_module(module, transport=None):
     except InvalidOptionError as exc:
         module.fail_json(msg='%s' % exc, failure=Failure(exc).as_dict(str))
     if transport is None:
-        transport = RequestsTransport(validate_certs=params['validate_certs'], ca_path=params['ca_path'],
-                                      use_proxy=params['use_proxy'])
+        transport = HttpTransport(validate_certs=params['validate_certs'], ca_path=params['ca_path'],
+                                   use_proxy=params['use_proxy'])
     # An empty api_url (an AWX credential whose URL field was left empty injects BILLMGR_API_URL='') means the default.
     api_url = params['api_url'] or DEFAULT_API_URL
     return BillmgrClient(api_url, params['api_user'], params['api_password'], transport, timeout=params['timeout'])

@@ -38,7 +38,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _record(self, status):
         with self.server.proxy.lock:
-            self.server.proxy.log.append({"method": self.command, "target": self.path, "status": status})
+            self.server.proxy.log.append({"method": self.command, "target": self.path, "status": status,
+                                          "proxy_authorization": self.headers.get("Proxy-Authorization")})
 
     def _refuse(self, status, reason):
         self._record(status)

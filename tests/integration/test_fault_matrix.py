@@ -140,12 +140,13 @@ FAULTS = [
     Fault("rate_limit", "rate_limit", {"retry_after": 1}, False, (), status=429, resent=True),
     Fault("html_page", "html_200", {}, False, (FUNC + NOT_XML, "Sign in - corporate proxy")),
     Fault("malformed_xml", "malformed", {}, False, (FUNC + NOT_XML, "body starts: <doc><ok></doc;")),
-    Fault("connection_reset", "reset", {}, False, (FUNC + "connection to ", "failed: ('Connection aborted.'"), status=None),
+    Fault("connection_reset", "reset", {}, False, (FUNC + "request to ", "failed: Remote end closed connection without response"),
+          status=None),
     Fault("timeout", "timeout", {"seconds": SERVER_DELAY}, True, (), client_timeout=CLIENT_TIMEOUT),
     Fault("late_commit", "latency", {"seconds": SERVER_DELAY}, True, (), client_timeout=CLIENT_TIMEOUT,
           confirm_timeout=LATE_CONFIRM_TIMEOUT),
     Fault("confirm_read_fails", "drop_after_commit", {}, True,
-          (FUNC + "connection to ", "; the write may or may not have happened. Reading the account to learn whether it "
+          (FUNC + "request to ", "; the write may or may not have happened. Reading the account to learn whether it "
            "happened failed too: BILLmanager {read}: " + NOT_XML), status=None, read_fault="html_200"),
     # Beyond the nine: a 429 whose Retry-After is longer than the client's retry budget (30 s), and a write answered
     # whose verifying read fails (the ids of an order are known).

@@ -11,6 +11,8 @@ emulator's log says that the requests arrived.
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from http_proxy import ForwardingProxy
@@ -79,6 +81,17 @@ def test_https_api_through_a_connect_tunnel_writes_once(emulator_factory, proxy,
     assert tunnels and {(entry["method"], entry["target"], entry["status"]) for entry in tunnels} == {("CONNECT", port, 200)}
     writes = [entry["func"] for entry in api_requests(emulator) if entry["write"]]
     assert writes == ["platform.order.param"]
+
+
+def test_proxy_credentials_in_the_proxy_url_go_to_the_proxy_only(emulator_factory, proxy, tmp_path):
+    """http://user:password@proxy: the CONNECT carries them as basic authentication; the API never sees them."""
+    emulator = emulator_factory(tls=True)
+    url = proxy.url.replace("://", "://proxy%40user:pr%3Axy@")
+    result = run_playbook(LIST.format(use_proxy="true"), emulator, tmp_path=tmp_path, env={"HTTPS_PROXY": url})
+    assert result.rc == 0, result.describe()
+    expected = "Basic " + base64.b64encode(b"proxy@user:pr:xy").decode("ascii")
+    assert [entry["proxy_authorization"] for entry in proxy.entries()] == [expected] * len(proxy.entries())
+    assert proxy.entries() and "pr:xy" not in result.describe() and "pr%3Axy" not in result.describe()
 
 
 def test_no_proxy_hosts_are_reached_directly(emulator, proxy, tmp_path):

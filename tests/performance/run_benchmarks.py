@@ -451,7 +451,7 @@ def environment() -> dict:
 IMPORTS = (
     ("python (bare start)", "pass"),
     ("ansible.module_utils.basic", "import ansible.module_utils.basic"),
-    ("requests", "import requests"),
+    ("http.client, ssl, urllib.request (the transport)", "import http.client, ssl, urllib.request"),
     ("lxml.etree", "import lxml.etree"),
 )
 

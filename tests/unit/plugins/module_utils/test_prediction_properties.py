@@ -23,7 +23,7 @@ from ansible_collections.ispsystem.billmanager.plugins.module_utils.license impo
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import Account
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.plan import field_value
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import RequestsTransport
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import HttpTransport
 from ansible_collections.ispsystem.billmanager.tests.unit.property_budget import examples
 
 billmgr_emulator = pytest.importorskip('billmgr_emulator')
@@ -48,7 +48,7 @@ def load(emu, licenses, balance='100000.00'):
 
 
 def client_for(emu):
-    return BillmgrClient(emu.url, 'demo', 'demo-secret', RequestsTransport(), timeout=10)
+    return BillmgrClient(emu.url, 'demo', 'demo-secret', HttpTransport(), timeout=10)
 
 
 def fleet_run(emu, licenses, check_mode):

@@ -99,7 +99,7 @@ class ModuleRun:
         monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
         monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
         monkeypatch.setattr(basic.AnsibleModule, 'warn', warn)
-        monkeypatch.setattr(api_module, 'RequestsTransport', self._transport_factory)
+        monkeypatch.setattr(api_module, 'HttpTransport', self._transport_factory)
         monkeypatch.setattr(api_module, 'BillmgrClient', self._client_factory)
         monkeypatch.setattr(license_reads, 'utc_today', lambda: LOCAL_DATE)
         for name in ENV_NAMES:
