@@ -53,7 +53,7 @@ def client_from_module(module, transport=None):
         module.fail_json(msg='%s' % exc, failure=Failure(exc).as_dict(str))
     if transport is None:
         transport = HttpTransport(validate_certs=params['validate_certs'], ca_path=params['ca_path'],
-                                   use_proxy=params['use_proxy'])
+                                  use_proxy=params['use_proxy'])
     # An empty api_url (an AWX credential whose URL field was left empty injects BILLMGR_API_URL='') means the default.
     api_url = params['api_url'] or DEFAULT_API_URL
     return BillmgrClient(api_url, params['api_user'], params['api_password'], transport, timeout=params['timeout'])

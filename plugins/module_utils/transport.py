@@ -155,8 +155,8 @@ class HttpTransport:
                                                      endpoint.proxy_port or endpoint.port,
                                                      timeout=timeout, context=self.tls_context())
             if endpoint.proxy:
-                connection.set_tunnel(endpoint.host, endpoint.port, headers=_auth_header('Proxy-Authorization',
-                                                                                          endpoint.proxy_auth))
+                tunnel_headers = _auth_header('Proxy-Authorization', endpoint.proxy_auth)
+                connection.set_tunnel(endpoint.host, endpoint.port, headers=tunnel_headers)
         else:
             connection = http.client.HTTPConnection(endpoint.proxy_host or endpoint.host,
                                                     endpoint.proxy_port or endpoint.port, timeout=timeout)
