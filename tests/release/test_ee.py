@@ -64,4 +64,4 @@ def test_meta_execution_environment_is_the_collections_dependency_file():
     meta = yaml.safe_load((REPO_ROOT / "meta" / "execution-environment.yml").read_text(encoding="utf-8"))
     assert meta == {"version": 1, "dependencies": {"python": "meta/ee-requirements.txt"}}
     listed = [line.split("#")[0].strip() for line in (REPO_ROOT / "meta" / "ee-requirements.txt").read_text().splitlines()]
-    assert sorted(filter(None, listed)) == runtime_requirements() == ["lxml>=4.6.0", "requests>=2.25.0"]
+    assert sorted(filter(None, listed)) == runtime_requirements() == ["lxml>=4.6.0"]  # HTTP is Python's own (issue 17)
