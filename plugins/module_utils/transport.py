@@ -112,7 +112,8 @@ class HttpTransport:
             return {}
         proxies = getproxies_environment()
         no_proxy = proxies.pop('no', '')
-        if _bypassed(urlsplit(url).hostname or '', no_proxy):
+        parts = urlsplit(url)
+        if _bypassed(parts.hostname or '', parts.port, no_proxy):
             return {}
         return proxies
 
@@ -251,8 +252,9 @@ def _auth_header(name, credentials):
     return {name: 'Basic %s' % base64.b64encode(credentials.encode('utf-8')).decode('ascii')}
 
 
-def _bypassed(host, no_proxy):
-    """True when ``host`` is in ``no_proxy``: a name or domain suffix, ``*``, an address or a network (CIDR)."""
+def _bypassed(host, port, no_proxy):
+    """True when ``host`` is in ``no_proxy``: a name or domain suffix (with the URL's port, when it names one), ``*``,
+    an address or a network (CIDR)."""
     if not no_proxy or not host:
         return False
     try:
@@ -267,7 +269,8 @@ def _bypassed(host, no_proxy):
                         return True
                 except ValueError:
                     continue
-    return bool(proxy_bypass_environment(host, {'no': no_proxy}))
+    # proxy_bypass_environment matches an entry against the host alone and against host:port
+    return bool(proxy_bypass_environment('%s:%s' % (host, port) if port else host, {'no': no_proxy}))
 
 
 def _without_password(url):

@@ -285,6 +285,24 @@ def test_no_proxy_addresses_and_networks(monkeypatch, no_proxy, proxied):
     assert HttpTransport().proxy_for('https://10.1.2.3/manager/billmgr') == (PROXY if proxied else '')
 
 
+@pytest.mark.parametrize('url, proxied', [('https://api.example.test:8443/manager/billmgr', False),
+                                          ('https://api.example.test/manager/billmgr', True),
+                                          ('https://api.example.test:9443/manager/billmgr', True)])
+def test_no_proxy_entry_with_a_port_matches_that_port_only(monkeypatch, url, proxied):
+    monkeypatch.setenv('HTTPS_PROXY', PROXY)
+    monkeypatch.setenv('NO_PROXY', 'api.example.test:8443')
+    assert HttpTransport().proxy_for(url) == (PROXY if proxied else '')
+
+
+def test_no_proxy_names_an_ipv6_address(monkeypatch):
+    monkeypatch.setenv('HTTPS_PROXY', PROXY)
+    monkeypatch.setenv('NO_PROXY', '::1,fd00::/8')
+    transport = HttpTransport()
+    assert transport.proxy_for('https://[::1]:1500/manager/billmgr') == ''
+    assert transport.proxy_for('https://[fd00::5]/manager/billmgr') == ''
+    assert transport.proxy_for('https://[2001:db8::1]/manager/billmgr') == PROXY
+
+
 def test_no_proxy_for_another_host_keeps_the_proxy(monkeypatch):
     monkeypatch.setenv('HTTPS_PROXY', PROXY)
     monkeypatch.setenv('NO_PROXY', 'localhost,127.0.0.1,internal.test')
