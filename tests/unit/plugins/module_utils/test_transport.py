@@ -226,6 +226,18 @@ def test_ca_path_directory_is_read_as_a_directory_of_certificates(monkeypatch, t
     assert made == [{'capath': str(tmp_path)}, {'cafile': str(tmp_path / 'ca.pem')}, {'cafile': None}]
 
 
+def test_without_ca_path_the_system_store_is_used_where_openssl_is_told_it_is(monkeypatch, authority, tmp_path):
+    """The porting note's claim: SSL_CERT_FILE (OpenSSL's own variable) moves the system store; ca_path replaces it."""
+    ca_file = tmp_path / 'system.pem'
+    authority.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.setenv('SSL_CERT_FILE', str(ca_file))
+    with ScriptedServer(tls_ca=authority) as server:
+        assert HttpTransport().post(server.url, data=FORM, timeout=5).status == 200
+        other = tmp_path / 'other.pem'
+        trustme.CA().cert_pem.write_to_path(str(other))
+        assert isinstance(failure_of(HttpTransport(ca_path=str(other)), server.url), TLSVerificationError)
+
+
 def test_validate_certs_false_accepts_any_certificate(authority):
     with ScriptedServer(tls_ca=authority) as server:
         assert HttpTransport(validate_certs=False).post(server.url, data=FORM, timeout=5).status == 200
