@@ -29,6 +29,7 @@ import zlib
 from urllib.parse import unquote, urlencode, urlsplit
 from urllib.request import getproxies_environment, proxy_bypass_environment
 
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import url_without_userinfo
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError, TLSVerificationError
 
 USER_AGENT = 'ansible-collection-ispsystem.billmanager'
@@ -52,14 +53,14 @@ class Endpoint:
 
     def __init__(self, url, proxy):
         parts = urlsplit(url)
+        self.shown = url_without_userinfo(url)  # messages never carry the user info's password
         if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
             raise TransportError('cannot send to %s: the URL must be http:// or https:// with a host name'
-                                 % _without_password(url), sent=False)
+                                 % self.shown, sent=False)
         self.scheme = parts.scheme
         self.host = parts.hostname
         self.port = parts.port or DEFAULT_PORTS[parts.scheme]
         self.path = (parts.path or '/') + ('?' + parts.query if parts.query else '')
-        self.url = url
         self.auth = _basic_auth(parts)
         self.proxy = proxy
         self.proxy_host = self.proxy_port = self.proxy_auth = None
@@ -67,7 +68,7 @@ class Endpoint:
             proxy_parts = urlsplit(proxy)
             if proxy_parts.scheme != 'http' or not proxy_parts.hostname:
                 raise TransportError('proxy %s: only http:// proxies are supported (an https:// API is reached '
-                                     'through their CONNECT tunnel)' % _without_password(proxy), sent=False)
+                                     'through their CONNECT tunnel)' % url_without_userinfo(proxy), sent=False)
             self.proxy_host = proxy_parts.hostname
             self.proxy_port = proxy_parts.port or 80
             self.proxy_auth = _basic_auth(proxy_parts)
@@ -102,26 +103,28 @@ class HttpTransport:
         self.use_proxy = use_proxy
         self.lock = threading.Lock()
         self.idle = {}  # Endpoint.key -> connections whose last answer was read whole
+        self.endpoints = {}  # url -> its Endpoint: the environment is read once per URL, not for each request
         self._tls_context = None
 
     # -- where to --------------------------------------------------------------------------------------------
 
-    def environ_proxies(self, url):
-        """The proxies for ``url`` from the environment, by scheme (``{}`` for none, or for a ``no_proxy`` host)."""
-        if not self.use_proxy:
-            return {}
-        proxies = getproxies_environment()
-        no_proxy = proxies.pop('no', '')
-        parts = urlsplit(url)
-        if _bypassed(parts.hostname or '', parts.port, no_proxy):
-            return {}
-        return proxies
-
     def proxy_for(self, url):
-        """The proxy URL for ``url`` ('' for none); one given without a scheme is an http:// proxy."""
-        proxies = self.environ_proxies(url)
-        proxy = proxies.get(urlsplit(url).scheme) or proxies.get('all') or ''
+        """The proxy URL for ``url`` from the environment ('' for none, or for a ``no_proxy`` host); one given
+        without a scheme is an http:// proxy."""
+        if not self.use_proxy:
+            return ''
+        proxies = getproxies_environment()
+        parts = urlsplit(url)
+        if _bypassed(parts.hostname or '', parts.port, proxies.get('no', '')):
+            return ''
+        proxy = proxies.get(parts.scheme) or proxies.get('all') or ''
         return proxy if not proxy or '://' in proxy else 'http://' + proxy
+
+    def endpoint(self, url):
+        found = self.endpoints.get(url)
+        if found is None:
+            found = self.endpoints[url] = Endpoint(url, self.proxy_for(url))
+        return found
 
     def tls_context(self):
         with self.lock:
@@ -161,7 +164,7 @@ class HttpTransport:
         else:
             connection = http.client.HTTPConnection(endpoint.proxy_host or endpoint.host,
                                                     endpoint.proxy_port or endpoint.port, timeout=timeout)
-        url = endpoint.url
+        url = endpoint.shown
         try:
             connection.connect()
         except ssl.SSLError as exc:  # ssl.SSLCertVerificationError is one
@@ -187,7 +190,8 @@ class HttpTransport:
     # -- the request -----------------------------------------------------------------------------------------
 
     def post(self, url, data, timeout):
-        endpoint = Endpoint(url, self.proxy_for(url))
+        endpoint = self.endpoint(url)
+        url = endpoint.shown
         connection = self.connect(endpoint, timeout)
         headers = {
             'Host': endpoint.host_header(),
@@ -271,13 +275,6 @@ def _bypassed(host, port, no_proxy):
                     continue
     # proxy_bypass_environment matches an entry against the host alone and against host:port
     return bool(proxy_bypass_environment('%s:%s' % (host, port) if port else host, {'no': no_proxy}))
-
-
-def _without_password(url):
-    password = urlsplit(url).password
-    for form in set((password, unquote(password))) if password else ():
-        url = url.replace(form, '********')
-    return url
 
 
 def _reason(exc, proxy):

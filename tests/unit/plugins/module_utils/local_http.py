@@ -34,9 +34,13 @@ class Request:
 
 
 class ScriptedServer:
-    """``script(request) -> bytes | "hang" | "reset" | "close"``: the answer to send, or what to do instead."""
+    """``script(request) -> bytes | "hang" | "reset" | "close"``: the answer to send, or what to do instead.
 
-    def __init__(self, script=None, tls_ca=None):
+    ``close_idle``: close each connection after its answer without saying so (no ``Connection: close``), as a server
+    does with a keep-alive connection left idle too long."""
+
+    def __init__(self, script=None, tls_ca=None, close_idle=False):
+        self.close_idle = close_idle
         self.script = script or (lambda request: answer())
         self.requests = []
         self.connections = 0
@@ -110,7 +114,7 @@ class ScriptedServer:
                 if action == 'close':
                     break
                 conn.sendall(action)
-                if b'Connection: close' in action.split(b'\r\n\r\n', 1)[0]:
+                if self.close_idle or b'Connection: close' in action.split(b'\r\n\r\n', 1)[0]:
                     break
         finally:
             try:
