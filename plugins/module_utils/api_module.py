@@ -85,8 +85,3 @@ def fail_from_error(module, client, error, plan=None, failure_of=None, epilogue=
     result['failure'] = failure.as_dict(client.redact)
     message = failure.render(client.redact)
     module.fail_json(msg='%s %s' % (message, epilogue) if epilogue else message, **result)
-
-
-def describe_error(client, error):
-    """The message of an error, withheld whole if it holds the password in any form."""
-    return client.redact(error)

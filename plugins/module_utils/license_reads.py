@@ -12,7 +12,6 @@ every decision that depends on it refuse. That is what keeps an order from going
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import KNOWN_STATUSES, LIVE_STATUSES, product_label
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import ApiError, BillmgrError, says_not_found
@@ -96,6 +95,7 @@ def prefetch(client, license_ids, concurrency):
     ids = [license_id for license_id in license_ids if license_id not in client.prefetched]
     if len(ids) < 2 or concurrency < 2:
         return  # read in turn, when needed
+    from concurrent.futures import ThreadPoolExecutor  # here: a run that reads no license on its own never needs it
 
     def read(license_id):
         try:
