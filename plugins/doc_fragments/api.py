@@ -16,6 +16,9 @@ options:
       - URL of the BILLmanager API endpoint.
       - If not set, the value of the E(BILLMGR_API_URL) environment variable is used.
       - An empty value (such as an empty E(BILLMGR_API_URL)) means the default URL.
+      - A user and password written into the URL (V(https://user:password@host/manager/billmgr)) are sent as HTTP basic
+        authentication, for a gateway in front of the API. That password is masked in the task's result and left out
+        of messages, as O(api_password) is. The BILLmanager account itself goes in O(api_user) and O(api_password).
     type: str
     default: https://api.ispsystem.com/manager/billmgr
   api_user:

@@ -11,7 +11,7 @@ import os
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient, DEFAULT_API_URL
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient, DEFAULT_API_URL, url_passwords
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.catalogue import check_lower_bounds
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import BillmgrError, InvalidOptionError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.failures import Failure
@@ -44,9 +44,11 @@ def check_options(params):
 
 def client_from_module(module, transport=None):
     """The client for a module's auth options; the task fails here, before any request, when an option is out of
-    range (``check_options``) or a library is missing."""
-    check_requirements(module)
+    range (``check_options``) or a library is missing. A password written into ``api_url`` is masked in the task's
+    result from here on, as ``api_password`` is (Ansible echoes ``api_url`` in ``invocation``)."""
     params = module.params
+    module.no_log_values.update(url_passwords(params['api_url'] or ''))
+    check_requirements(module)
     try:
         check_options(params)
     except InvalidOptionError as exc:

@@ -68,7 +68,9 @@ class BillmgrClient:
         self.server_date = None
         self.answer_lang = None  # the lang attribute of the last answer's <doc>
         self.redirect = None  # where the API address pointed, when it answered with a redirect
-        self.secrets = [self.password] if self.password else []  # withheld from every text shown (keys are added)
+        self.secrets = []  # withheld from every text shown: the passwords, and the license keys read (add_secret)
+        for secret in [self.password] + sorted(url_passwords(api_url)):
+            self.add_secret(secret)
 
     # -- public API -------------------------------------------------------------------------
 
@@ -258,6 +260,15 @@ def _result_names(func):
         if name not in names:
             names.append(name)
     return names
+
+
+def url_passwords(url):
+    """The password of a ``user:password@`` part of ``url``, as written and decoded (a set, empty when none)."""
+    try:
+        written = urlsplit(url).password
+    except ValueError:
+        return set()
+    return set([written, unquote(written)]) if written else set()
 
 
 def url_without_userinfo(url):

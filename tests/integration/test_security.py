@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from playbook_runner import API_PASSWORD, run_playbook
 
 LIFECYCLE = """---
@@ -103,3 +105,27 @@ def test_bad_password_is_a_clear_auth_error_without_the_password(emulator, tmp_p
     failure = result.task_results("list")[0]
     assert "auth error" in failure["msg"]
     assert wrong not in result.stdout and wrong not in result.stderr
+
+
+def test_a_password_written_into_api_url_is_masked_like_api_password(emulator, tmp_path):
+    """A gateway's user and password written into api_url (sent as basic authentication) never show: not in the
+    echo of the options (invocation), not in a message naming the URL."""
+    secret = "Gw-Secret-93"
+    url = emulator.url.replace("://", "://gateway:%s@" % secret, 1)
+    served = run_playbook(INFO, emulator, env={"BILLMGR_API_URL": url}, verbosity=4, tmp_path=tmp_path / "served")
+    assert served.rc == 0, served.describe()
+    assert "gateway:********@" in served.stdout  # the echo of api_url, masked as Ansible masks api_password
+
+    with socket.socket() as probe:  # a port nothing listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    closed_url = "http://gateway:%s@127.0.0.1:%d/manager/billmgr" % (secret, closed_port)
+    refused = run_playbook(INFO, emulator, env={"BILLMGR_API_URL": closed_url}, verbosity=4, tmp_path=tmp_path / "refused")
+    assert refused.rc != 0
+    message = refused.task_results("list")[0]["msg"]
+    assert "connection to http://127.0.0.1:%d/manager/billmgr failed" % closed_port in message
+
+    for result in (served, refused):
+        assert secret not in result.stdout and secret not in result.stderr
+        for record in result.tasks:
+            assert secret not in repr(record["result"])

@@ -21,7 +21,7 @@ import pytest
 import trustme
 
 from ansible_collections.ispsystem.billmanager.plugins.module_utils import api_module, options, transport as transport_module
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import DEFAULT_API_URL
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import DEFAULT_API_URL, WITHHELD
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TLSVerificationError, TransportError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.transport import HttpTransport
 from ansible_collections.ispsystem.billmanager.tests.unit.plugins.module_utils.local_http import (
@@ -407,6 +407,7 @@ class FakeModule:
         self.params = dict(api_url=DEFAULT_API_URL, api_user='u', api_password='p', validate_certs=True, ca_path=None,
                            timeout=30, use_proxy=True)
         self.params.update(params)
+        self.no_log_values = set()  # as AnsibleModule's: values masked wherever they appear in the result
 
     def fail_json(self, **kwargs):
         raise AssertionError('fail_json(%r)' % (kwargs,))
@@ -433,6 +434,23 @@ def test_empty_api_url_means_the_default(built_transports, api_url):
 def test_api_url_given_is_kept(built_transports):
     client = api_module.client_from_module(FakeModule(api_url='http://127.0.0.1:8080/manager/billmgr'))
     assert client.api_url == 'http://127.0.0.1:8080/manager/billmgr'
+
+
+def test_a_password_in_api_url_is_masked_in_the_result_and_withheld_from_messages(built_transports):
+    module = FakeModule(api_url='https://gateway:p%40ss-w0rd@127.0.0.1:8080/manager/billmgr', api_password='Api-Secret')
+    client = api_module.client_from_module(module)
+    assert module.no_log_values == set(['p%40ss-w0rd', 'p@ss-w0rd'])  # as written in the URL, and decoded
+    assert client.redact('echoed: p@ss-w0rd') == WITHHELD
+    assert client.redact('echoed: p%2540ss-w0rd') == WITHHELD
+    assert client.redact('echoed: another text') == 'echoed: another text'
+    assert client.shown_url == 'https://127.0.0.1:8080/manager/billmgr'
+
+
+def test_an_api_url_without_a_password_masks_nothing(built_transports):
+    module = FakeModule(api_url='https://gateway@127.0.0.1:8080/manager/billmgr')
+    client = api_module.client_from_module(module)
+    assert module.no_log_values == set()
+    assert client.secrets == ['p']
 
 
 @pytest.mark.parametrize('use_proxy', [True, False])
