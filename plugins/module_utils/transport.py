@@ -29,7 +29,7 @@ import zlib
 from urllib.parse import unquote, urlencode, urlsplit
 from urllib.request import getproxies_environment, proxy_bypass_environment
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import url_without_userinfo
+from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import url_passwords, url_without_userinfo
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError, TLSVerificationError
 
 USER_AGENT = 'ansible-collection-ispsystem.billmanager'
@@ -280,8 +280,6 @@ def _bypassed(host, port, no_proxy):
 def _reason(exc, proxy):
     """A short reason without the password of a proxy URL."""
     text = str(exc) or type(exc).__name__
-    password = urlsplit(proxy).password if proxy else None
-    if password:
-        for form in set((password, unquote(password))):
-            text = text.replace(form, '********')
+    for form in url_passwords(proxy or ''):
+        text = text.replace(form, '********')
     return text if len(text) <= 300 else text[:300] + '...'

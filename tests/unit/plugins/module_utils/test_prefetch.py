@@ -6,13 +6,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 
-from ansible_collections.ispsystem.billmanager.plugins.module_utils import client as client_module
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.client import BillmgrClient
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.errors import TransportError
 from ansible_collections.ispsystem.billmanager.plugins.module_utils.license_reads import get_license, prefetch
@@ -108,17 +104,3 @@ def test_one_license_or_concurrency_one_reads_nothing_ahead():
     prefetch(client, [1], concurrency=4)
     prefetch(client, [1, 2], concurrency=1)
     assert server.requests == 0
-
-
-def test_a_run_that_reads_nothing_ahead_never_imports_the_thread_pool():
-    """concurrent.futures is imported when reads go ahead (the tests above), not with the modules (issue #17)."""
-    collections_dir = os.path.abspath(os.path.join(os.path.dirname(client_module.__file__), *[os.pardir] * 5))
-    modules = ['isp_license', 'isp_licenses', 'isp_license_info', 'isp_license_prolong']
-    code = ('import sys\n'
-            'sys.path.insert(0, %r)\n'
-            'for name in %r:\n'
-            '    __import__("ansible_collections.ispsystem.billmanager.plugins.modules." + name)\n'
-            'print(sorted(name for name in sys.modules if name.startswith("ansible_collections.ispsystem")) != [],\n'
-            '      "concurrent.futures" in sys.modules)\n' % (collections_dir, modules))
-    answer = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True)
-    assert answer.stdout.split() == ['True', 'False']

@@ -464,8 +464,3 @@ def test_use_proxy_option_defaults_to_true_with_an_environment_fallback():
     assert spec['type'] == 'bool'
     assert spec['default'] is True
     assert spec['fallback'][1] == ['BILLMGR_USE_PROXY']
-
-
-def test_the_transport_needs_no_package_beyond_python():
-    """Issue 17: requests cost a tenth of a second of every module run; http.client and ssl are Python's own."""
-    assert not [name for name in vars(transport_module) if name in ('requests', 'urllib3')]
